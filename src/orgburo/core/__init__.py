@@ -1,0 +1,1 @@
+"""Pure rules and algorithms: no I/O, no database, no web; frozen dataclasses in and out."""
