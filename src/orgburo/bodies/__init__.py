@@ -1,0 +1,1 @@
+"""The tree of bodies: committees, bureaus, primary organizations and their history."""

@@ -1,0 +1,1 @@
+"""The member registry: persons, memberships with their full history, attributes."""

@@ -1,0 +1,48 @@
+"""Small builders for tests: a tree of bodies and members, through the real services."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from orgburo.actors import SYSTEM
+from orgburo.bodies import service as bodies
+from orgburo.bodies.models import Body
+from orgburo.members import service as members
+from orgburo.members.models import Person
+
+FOUNDED = date(1918, 1, 1)
+
+
+def body(session: Session, code: str, parent: str | None = None, **fields: Any) -> Body:
+    """A body under `parent`, opened on FOUNDED unless told otherwise."""
+    values: dict[str, Any] = {"name": code.title(), "kind": "committee", "opened_on": FOUNDED}
+    values.update(fields)
+    return bodies.create(session, code=code, parent_code=parent, actor=SYSTEM, **values)
+
+
+def small_tree(session: Session) -> None:
+    """CC > (NORTH > (N1, N2), SOUTH > S1): two regions, three cells."""
+    body(session, "CC", kind="committee", level="centre")
+    body(session, "NORTH", "CC", level="region", zone="rear")
+    body(session, "SOUTH", "CC", level="region", zone="near_front")
+    for code, parent in (("N1", "NORTH"), ("N2", "NORTH"), ("S1", "SOUTH")):
+        body(session, code, parent, kind="primary_organization", level="cell")
+
+
+def member(
+    session: Session,
+    external_id: str,
+    body_code: str,
+    on: date = date(1920, 1, 1),
+    status: str = "full",
+    **attributes: Any,
+) -> Person:
+    """A member admitted on `on` with the given attributes."""
+    defaults: dict[str, Any] = {"social_situation": "worker", "sex": "male", "birth_year": 1890}
+    defaults.update(attributes)
+    return members.admit(session, external_id=external_id, name=f"Member {external_id}",
+                         body_code=body_code, on=on, status=status, actor=SYSTEM,
+                         attributes=defaults)
