@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import String, Table, case, cast, delete, func, insert, literal, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, String, Table, case, cast, delete, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -63,9 +65,13 @@ def _tallied_ancestors(session: Session, body_id: int) -> Sequence[int]:
     return session.scalars(query).all()
 
 
-def _upsert_adding(session: Session) -> object:
+def _upsert_adding(session: Session, rows: Select[Any] | None = None,
+                   columns: list[str] | None = None) -> Any:
+    """INSERT that adds `n` to an existing tally row instead of failing on it."""
     dialect = session.get_bind().dialect.name
     stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(TALLY_TABLE)
+    if rows is not None:
+        stmt = stmt.from_select(columns or [], rows)
     return stmt.on_conflict_do_update(
         index_elements=["body_id", "status", "dimension", "value"],
         set_={"n": TALLY_TABLE.c.n + stmt.excluded.n},
@@ -125,44 +131,40 @@ def _dimension_column(dimension: str):  # type: ignore[no-untyped-def]
 
 
 def rebuild(session: Session) -> None:
-    """Recount every tally from the registry (after bulk loads; also the test oracle).
-
-    Each current member is counted first in its nearest tallied body (itself, or its
-    parent when it has no sub-bodies), then those counts are summed up the tree.
-    """
+    """Recount every tally from the registry (the oracle that incremental upkeep must equal)."""
     session.execute(delete(CensusTally))
-    session.flush()
+    count_current(session)
+
+
+def count_current(session: Session, condition: ColumnElement[bool] | None = None) -> None:
+    """Add the current memberships matching `condition` (all when None) to the tallies.
+
+    Each member is counted first in its nearest tallied body (its own body, or the
+    parent of a body without sub-bodies), and those few rows are then added to every
+    tallied ancestor: the expensive grouping runs once, not once per ancestor.
+    """
     owner = case((Body.has_children, Body.id), else_=Body.parent_id)
+    where = [Membership.ended_on.is_(None)] + ([condition] if condition is not None else [])
     for dimension in TALLIED:
-        _rebuild_dimension(session, dimension, owner)
-
-
-def _rebuild_dimension(session: Session, dimension: str, owner) -> None:  # type: ignore[no-untyped-def]
-    column = _dimension_column(dimension)
-    value = tally_text(column)
-    own = (
-        select(owner.label("owner_id"), Membership.status, value.label("value"), func.count().label("n"))
-        .join(Person, Person.id == Membership.person_id)
-        .join(Body, Body.id == Membership.body_id)
-        .where(Membership.ended_on.is_(None))
-        .group_by(owner, Membership.status, value)
-        .subquery()
-    )
-    rolled = (
-        select(
-            BodyLink.ancestor_id,
-            own.c.status,
-            literal(dimension),
-            own.c.value,
-            func.sum(own.c.n),
+        value = tally_text(_dimension_column(dimension))
+        own = (
+            select(owner.label("owner_id"), Membership.status, value.label("value"),
+                   func.count().label("n"))
+            .join(Person, Person.id == Membership.person_id)
+            .join(Body, Body.id == Membership.body_id)
+            .where(*where)
+            .group_by(owner, Membership.status, value)
+            .subquery()
         )
-        .join(BodyLink, (BodyLink.descendant_id == own.c.owner_id) & BodyLink.valid_to.is_(None))
-        .where(own.c.owner_id.is_not(None))
-        .group_by(BodyLink.ancestor_id, own.c.status, own.c.value)
-    )
-    session.execute(
-        insert(CensusTally).from_select(["body_id", "status", "dimension", "value", "n"], rolled)
-    )
+        rolled = (
+            select(BodyLink.ancestor_id, own.c.status, literal(dimension), own.c.value,
+                   func.sum(own.c.n))
+            .join(BodyLink, (BodyLink.descendant_id == own.c.owner_id) & BodyLink.valid_to.is_(None))
+            .where(own.c.owner_id.is_not(None))
+            .group_by(BodyLink.ancestor_id, own.c.status, own.c.value)
+        )
+        columns = ["body_id", "status", "dimension", "value", "n"]
+        session.execute(_upsert_adding(session, rolled, columns))
 
 
 def tally_text(column):  # type: ignore[no-untyped-def]

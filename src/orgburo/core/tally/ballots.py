@@ -24,6 +24,12 @@ class ForAgainstBallot:
     for_: frozenset[int]
     against: frozenset[int] = frozenset()
 
+    def __post_init__(self) -> None:
+        if self.weight <= 0:
+            raise Invalid.one("ballot", f"weight must be positive, not {self.weight}")
+        if not self.for_.isdisjoint(self.against):
+            raise Invalid.one("ballot", "a candidate is marked both for and against")
+
 
 @dataclass(frozen=True)
 class Election:
@@ -48,14 +54,21 @@ class Election:
 
 def _election_problems(election: Election) -> list[Problem]:
     n = len(election.candidates)
-    problems = [Problem("withdrawn", f"{c + 1} is not a candidate")
-                for c in sorted(election.withdrawn) if not 0 <= c < n]
+    problems = [
+        Problem("withdrawn", f"{c + 1} is not a candidate")
+        for c in sorted(election.withdrawn)
+        if not 0 <= c < n
+    ]
     if len(set(election.candidates)) != n:
         problems.append(Problem("candidates", "two candidates have the same name"))
     standing = n - len(election.withdrawn)
     if not 1 <= election.seats <= standing:
-        problems.append(Problem("seats", f"must be between 1 and {standing} (the candidates "
-                                         f"standing), not {election.seats}"))
+        problems.append(
+            Problem(
+                "seats",
+                f"must be between 1 and {standing} (the candidates standing), not {election.seats}",
+            )
+        )
     problems.extend(ballot_problems(election.ballots, n))
     return problems
 
@@ -89,8 +102,9 @@ def seats_to_fill(election: Election, seats: int | None) -> int:
         return election.seats
     standing = len(election.standing)
     if not 1 <= seats <= standing:
-        raise Invalid.one("seats", f"must be between 1 and {standing} (the candidates standing), "
-                                   f"not {seats}")
+        raise Invalid.one(
+            "seats", f"must be between 1 and {standing} (the candidates standing), not {seats}"
+        )
     return seats
 
 

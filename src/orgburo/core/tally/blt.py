@@ -54,8 +54,9 @@ def _header(line: Line) -> tuple[int, int]:
     row, text = line
     parts = text.split()
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
-        raise Invalid.one("header", f"expected two whole numbers 'candidates seats', got {text!r}",
-                          row)
+        raise Invalid.one(
+            "header", f"expected two whole numbers 'candidates seats', got {text!r}", row
+        )
     n, seats = int(parts[0]), int(parts[1])
     if n < 1:
         raise Invalid.one("header", "there must be at least one candidate", row)
@@ -151,8 +152,7 @@ def _strings(row: int, text: str) -> list[str]:
         return [text]
     found = _QUOTED.findall(text)
     if _QUOTED.sub("", text).strip():
-        raise Invalid.one("candidate names", "text outside the quotes, or a quote not closed",
-                          row)
+        raise Invalid.one("candidate names", "text outside the quotes, or a quote not closed", row)
     return [s.replace('\\"', '"').replace("\\\\", "\\") for s in found]
 
 

@@ -26,9 +26,11 @@ from orgburo.core.tally.result import Result
 from orgburo.core.tally.sheet import CountSheet, Outcome
 
 METHOD = "stv-scottish"
-RULE = ("Scottish STV, SSI 2007/42 Sch. 1 rules 45-52: Droop quota floor(valid/(seats+1))+1, "
-        "weighted inclusive Gregory, transfer values truncated to 5 d.p., largest surplus "
-        "first, exclusion of the lowest, ties by the most recent stage that differed, then lot")
+RULE = (
+    "Scottish STV, SSI 2007/42 Sch. 1 rules 45-52: Droop quota floor(valid/(seats+1))+1, "
+    "weighted inclusive Gregory, transfer values truncated to 5 d.p., largest surplus "
+    "first, exclusion of the lowest, ties by the most recent stage that differed, then lot"
+)
 PLACES = 5
 SCALE = 10**PLACES
 
@@ -123,8 +125,11 @@ def _transfer_surplus(state: _Count) -> None:
     """Rules 48-49: the largest surplus, each paper at value x surplus / total, truncated."""
     votes = state.votes
     top = max(votes[c] for c in state.pending)
-    c = state.sheet.pick([p for p in state.pending if votes[p] == top], lowest=False,
-                         chosen_for="surplus transferred first")
+    c = state.sheet.pick(
+        [p for p in state.pending if votes[p] == top],
+        lowest=False,
+        chosen_for="surplus transferred first",
+    )
     state.pending.remove(c)
     total, surplus = votes[c], votes[c] - state.quota
     papers, state.piles[c] = state.piles[c], []
@@ -133,8 +138,11 @@ def _transfer_surplus(state: _Count) -> None:
     state.loss += surplus - moved - lost
     state.exhausted += lost
     name = state.sheet.candidates[c]
-    _close_stage(state, f"surplus of {name} ({state.sheet.text(surplus)}) transferred at "
-                        f"value x {state.sheet.text(surplus)} / {state.sheet.text(total)}")
+    _close_stage(
+        state,
+        f"surplus of {name} ({state.sheet.text(surplus)}) transferred at "
+        f"value x {state.sheet.text(surplus)} / {state.sheet.text(total)}",
+    )
 
 
 def _exclude_lowest(state: _Count) -> None:

@@ -103,14 +103,18 @@ class CountSheet:
             still = _narrow(still, self._drafts[number - 1].totals, lowest)
             if len(still) == 1:
                 more_or_fewer = "fewer" if lowest else "more"
-                self.note(f"{head}; {self.candidates[still[0]]} {chosen_for}: {more_or_fewer} "
-                          f"votes at stage {number}, the most recent stage at which they differed")
+                self.note(
+                    f"{head}; {self.candidates[still[0]]} {chosen_for}: {more_or_fewer} "
+                    f"votes at stage {number}, the most recent stage at which they differed"
+                )
                 return still[0]
         choice = self._lots.choice(sorted(still))
         self.note(f"{head}; {self.candidates[choice]} {chosen_for} by lot (seed {self.seed})")
         return choice
 
-    def by_votes(self, candidates: Iterable[int], votes: Sequence[int], chosen_for: str) -> list[int]:
+    def by_votes(
+        self, candidates: Iterable[int], votes: Sequence[int], chosen_for: str
+    ) -> list[int]:
         """Candidates from most votes to fewest, equal votes ordered by `pick`."""
         left = sorted(candidates, key=lambda c: -votes[c])
         ordered: list[int] = []

@@ -1,0 +1,1 @@
+"""Elections: counting ballots by the organization's rules (the maths lives in core.tally)."""

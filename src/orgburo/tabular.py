@@ -1,0 +1,125 @@
+"""Reading and writing tables as files: CSV and Parquet, in batches, with row numbers.
+
+Row numbers in messages count data rows from 1, the header not included, for both
+formats, so "row 3" is the third person in the file whatever its format.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from orgburo.errors import Invalid, Problem
+
+FORMATS = ("csv", "parquet")
+Progress = Callable[[int, int], None]
+
+
+def file_format(path: Path, field_name: str = "file") -> str:
+    """csv or parquet, from the file's suffix."""
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise Invalid.one(field_name, f"{path.name!r} must end in .csv or .parquet")
+    return suffix
+
+
+@dataclass
+class TableReader:
+    """Batches of all-text columns from a CSV or Parquet file, and the rows it could not parse."""
+
+    path: Path
+    batch_rows: int = 100_000
+    bad_rows: list[Problem] = field(default_factory=list)
+
+    def columns(self) -> list[str]:
+        """The header, as written in the file."""
+        if file_format(self.path) == "parquet":
+            return list(pq.ParquetFile(self.path).schema_arrow.names)
+        with self.path.open("r", encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+        return [c.strip() for c in header]
+
+    def size(self) -> int:
+        """Work units for a progress bar: bytes for CSV, rows for Parquet."""
+        if file_format(self.path) == "parquet":
+            return int(pq.ParquetFile(self.path).metadata.num_rows)
+        return self.path.stat().st_size
+
+    def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
+        """Record batches with every column as text; empty cells are null."""
+        if file_format(self.path) == "parquet":
+            yield from self._parquet_batches(progress)
+        else:
+            yield from self._csv_batches(progress)
+
+    def _csv_batches(self, progress: Progress | None) -> Iterator[pa.RecordBatch]:
+        names = self.columns()
+        total = self.size()
+        with self.path.open("rb") as handle:
+            reader = pacsv.open_csv(
+                handle,
+                read_options=pacsv.ReadOptions(block_size=1 << 22, encoding="utf8"),
+                parse_options=pacsv.ParseOptions(invalid_row_handler=self._on_bad_row),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()),
+                    strings_can_be_null=True,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            for batch in _rebatch(reader, self.batch_rows):
+                yield batch
+                if progress:
+                    progress(min(handle.tell(), total), total)
+
+    def _on_bad_row(self, row: pacsv.InvalidRow) -> str:
+        line = f"line {row.number}" if row.number is not None else "a line"
+        self.bad_rows.append(Problem(
+            "(row)", f"{line} has {row.actual_columns} fields, the header has {row.expected_columns}"))
+        return "skip"
+
+    def _parquet_batches(self, progress: Progress | None) -> Iterator[pa.RecordBatch]:
+        source = pq.ParquetFile(self.path)
+        total = int(source.metadata.num_rows)
+        done = 0
+        for batch in source.iter_batches(batch_size=self.batch_rows):
+            as_text = pa.RecordBatch.from_arrays(
+                [_as_text(column) for column in batch.columns], names=batch.schema.names)
+            done += batch.num_rows
+            yield as_text
+            if progress:
+                progress(done, total)
+
+
+def _as_text(column: pa.Array) -> pa.Array:
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return column.cast(pa.string())
+    if pa.types.is_boolean(column.type):
+        return pa.compute.if_else(column, "true", "false")
+    return column.cast(pa.string())
+
+
+def _rebatch(reader: pacsv.CSVStreamingReader, rows: int) -> Iterator[pa.RecordBatch]:
+    pending: list[pa.RecordBatch] = []
+    count = 0
+    for batch in reader:
+        pending.append(batch)
+        count += batch.num_rows
+        if count >= rows:
+            yield from pa.Table.from_batches(pending).combine_chunks().to_batches()
+            pending, count = [], 0
+    if pending:
+        yield from pa.Table.from_batches(pending).combine_chunks().to_batches()
+
+
+def write_table(table: pa.Table, path: Path) -> None:
+    """Write `table` as CSV or Parquet according to the suffix of `path`."""
+    if file_format(path, "output") == "parquet":
+        pq.write_table(table, path)
+    else:
+        pacsv.write_csv(table, path)
