@@ -184,16 +184,28 @@ def _create(session: Session, ordered: list[BodyRow], existing: dict[str, Body])
 
 def _insert_bodies(session: Session, ordered: list[BodyRow], parents: set[str | None]) -> dict[str, int]:
     ids: dict[str, int] = {}
-    for start in range(0, len(ordered), 10_000):
-        chunk = ordered[start:start + 10_000]
-        parent_ids = _ids_of(session, {r.parent for r in chunk if r.parent} - set(ids))
-        parent_ids.update(ids)
-        values = [{"code": r.code, "name": r.name, "kind": r.kind, "level": r.level, "zone": r.zone,
-                   "opened_on": r.opened_on, "has_children": r.code in parents,
-                   "parent_id": parent_ids[r.parent] if r.parent else None} for r in chunk]
-        returned = session.execute(insert(Body).returning(Body.id, Body.code), values)
-        ids.update({code: id_ for id_, code in returned})
+    for generation in _generations(ordered):
+        for start in range(0, len(generation), 10_000):
+            chunk = generation[start:start + 10_000]
+            ids.update(_ids_of(session, {r.parent for r in chunk if r.parent} - set(ids)))
+            values = [{"code": r.code, "name": r.name, "kind": r.kind, "level": r.level,
+                       "zone": r.zone, "opened_on": r.opened_on, "has_children": r.code in parents,
+                       "parent_id": ids[r.parent] if r.parent else None} for r in chunk]
+            returned = session.execute(insert(Body).returning(Body.id, Body.code), values)
+            ids.update({code: id_ for id_, code in returned})
     return ids
+
+
+def _generations(ordered: list[BodyRow]) -> list[list[BodyRow]]:
+    """Rows split so that no row's parent is inserted in the same statement."""
+    depth: dict[str, int] = {}
+    generations: list[list[BodyRow]] = []
+    for row in ordered:
+        depth[row.code] = depth[row.parent] + 1 if row.parent in depth else 0  # type: ignore[index]
+        if depth[row.code] == len(generations):
+            generations.append([])
+        generations[depth[row.code]].append(row)
+    return generations
 
 
 def _ids_of(session: Session, codes: set[str]) -> dict[str, int]:

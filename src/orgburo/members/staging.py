@@ -118,7 +118,8 @@ class Staging:
             .outerjoin(first, first.c.person_id == Person.id)
             .order_by(s.row)
         )
-        found = select(query.subquery()).where(query.subquery().c.differs.is_not(None)).limit(limit)
+        candidates = query.subquery()
+        found = select(candidates).where(candidates.c.differs.is_not(None)).limit(limit)
         return [Problem(name, f"{eid!r} is already registered with another {name}; "
                         "change it with `orgburo members update`, not by import", row)
                 for row, eid, name in self.session.execute(found)]

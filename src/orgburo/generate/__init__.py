@@ -1,0 +1,1 @@
+"""Synthetic organizations: realistic, deterministic, and large."""
