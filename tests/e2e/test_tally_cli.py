@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 import typer
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from orgburo.elections.tally_cli import register
 
@@ -34,14 +33,12 @@ def app() -> typer.Typer:
     return root
 
 
-def run(*args: str) -> Any:
+def run(*args: str) -> Result:
     return CliRunner().invoke(app(), ["tally", *args])
 
 
 def official(blt: Path) -> list[str]:
-    elected: list[str] = json.loads(blt.with_suffix(".json").read_text(encoding="utf-8"))[
-        "elected"
-    ]
+    elected: list[str] = json.loads(blt.with_suffix(".json").read_text(encoding="utf-8"))["elected"]
     return elected
 
 

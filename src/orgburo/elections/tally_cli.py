@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +13,7 @@ from orgburo.core.tally import METHODS, Result, parse_blt
 from orgburo.errors import Invalid, Problem
 
 
-class MethodName(str, Enum):
+class MethodName(StrEnum):
     """The counting methods, by the names the CLI accepts."""
 
     for_against = "for-against"
@@ -23,7 +23,7 @@ class MethodName(str, Enum):
     irv = "irv"
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """What `tally` prints."""
 
     text = "text"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 from math import floor
 
@@ -35,12 +36,22 @@ def irv_possible_winners(n: int, ballots: Ballots) -> set[int]:
     return count(frozenset())
 
 
+@dataclass
+class Paper:
+    """Identical ballot papers, their current value and who holds them (None: exhausted)."""
+
+    ranking: tuple[int, ...]
+    weight: int
+    value: Fraction
+    holder: int | None
+
+
 class ScottishOracle:
-    """SSI 2007/42 rules 45-52 paper by paper: each paper is [ranking, weight, value, holder]."""
+    """SSI 2007/42 rules 45-52, recounting every paper at every stage."""
 
     def __init__(self, n: int, seats: int, ballots: Ballots, seed: int) -> None:
         self.n, self.vacancies = n, seats
-        self.papers = [[r, w, Fraction(1), r[0]] for w, r in ballots if r]
+        self.papers = [Paper(r, w, Fraction(1), r[0]) for w, r in ballots if r]
         valid = sum(w for w, r in ballots if r)
         self.quota = valid // (seats + 1) + 1
         self.hopeful = set(range(n))
@@ -70,9 +81,9 @@ class ScottishOracle:
 
     def totals(self) -> list[Fraction]:
         totals = [Fraction(0)] * self.n
-        for _, weight, value, holder in self.papers:
-            if holder is not None and holder not in self.fixed:
-                totals[holder] += weight * value
+        for p in self.papers:
+            if p.holder is not None and p.holder not in self.fixed:
+                totals[p.holder] += p.weight * p.value
         for c, value in self.fixed.items():
             totals[c] = value
         return totals
@@ -121,8 +132,7 @@ class ScottishOracle:
 
     def move(self, c: int, revalue: Callable[[Fraction], Fraction]) -> None:
         for paper in self.papers:
-            if paper[3] == c:
-                ranking = paper[0]
-                paper[2] = revalue(paper[2])
-                later = ranking[ranking.index(c) + 1 :]
-                paper[3] = next((d for d in later if d in self.hopeful), None)
+            if paper.holder == c:
+                paper.value = revalue(paper.value)
+                later = paper.ranking[paper.ranking.index(c) + 1 :]
+                paper.holder = next((d for d in later if d in self.hopeful), None)

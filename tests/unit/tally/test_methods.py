@@ -7,8 +7,18 @@ from decimal import Decimal
 
 import pytest
 
-from orgburo.core.tally import METHODS, Ballot, Election, ForAgainstBallot, parse_blt
-from orgburo.core.tally import block, for_against, irv, meek, scottish_stv
+from orgburo.core.tally import (
+    METHODS,
+    Ballot,
+    Election,
+    ForAgainstBallot,
+    block,
+    for_against,
+    irv,
+    meek,
+    parse_blt,
+    scottish_stv,
+)
 from orgburo.core.tally.for_against import count_ballots
 from orgburo.errors import Invalid
 

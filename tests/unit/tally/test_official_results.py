@@ -32,7 +32,9 @@ def counted(election_id: str, method: str) -> Result:
 
 
 @pytest.mark.parametrize(("election_id", "method"), CASES)
-def test_the_method_the_rule_names_elects_the_official_winners(election_id: str, method: str) -> None:
+def test_the_method_the_rule_names_elects_the_official_winners(
+    election_id: str, method: str
+) -> None:
     official = meta(election_id)["elected"]
     elected = list(counted(election_id, method).elected)
     ordered = ORDERED_PREFIX.get(election_id, len(official))

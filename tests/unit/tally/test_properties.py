@@ -57,16 +57,16 @@ def test_single_seat_meek_elects_the_instant_runoff_winner(e: Election, seed: in
 
 @given(elections(), seeds)
 def test_scottish_stv_matches_a_plain_paper_by_paper_count(e: Election, seed: int) -> None:
-    oracle_elected, oracle_stages = ScottishOracle(
-        len(e.candidates), e.seats, plain(e), seed
-    ).run()
+    oracle_elected, oracle_stages = ScottishOracle(len(e.candidates), e.seats, plain(e), seed).run()
     result = scottish_stv.count(e, seed=seed)
     assert [e.candidates.index(name) for name in result.elected] == oracle_elected
     assert [[Fraction(t) for t in s.totals] for s in result.stages] == oracle_stages
 
 
 @given(elections(max_candidates=7), seeds)
-def test_scottish_totals_exhausted_and_loss_add_up_to_the_valid_votes(e: Election, seed: int) -> None:
+def test_scottish_totals_exhausted_and_loss_add_up_to_the_valid_votes(
+    e: Election, seed: int
+) -> None:
     result = scottish_stv.count(e, seed=seed)
     for stage in result.stages:
         assert sum(stage.totals) + stage.exhausted + stage.loss == result.valid
@@ -84,8 +84,10 @@ def test_meek_totals_and_excess_add_up_to_the_valid_votes(e: Election, seed: int
 
 @given(elections(max_candidates=6), seeds)
 def test_block_elects_the_candidates_with_most_votes(e: Election, seed: int) -> None:
-    votes = [sum(b.weight for b in e.ballots if c in b.ranking[: e.seats])
-             for c in range(len(e.candidates))]
+    votes = [
+        sum(b.weight for b in e.ballots if c in b.ranking[: e.seats])
+        for c in range(len(e.candidates))
+    ]
     result = block.count(e, seed=seed)
     assert [int(t) for t in result.stages[0].totals] == votes
     elected = {e.candidates.index(name) for name in result.elected}

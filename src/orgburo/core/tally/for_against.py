@@ -73,14 +73,32 @@ def count_ballots(
 
 
 def _weighted_counts(marks: Iterable[tuple[int, frozenset[int]]], n: int) -> list[int]:
-    """Marks per candidate; ballots of one weight are counted together, in C, by Counter."""
-    by_weight: dict[int, list[frozenset[int]]] = defaultdict(list)
+    """Marks per candidate, counted in C by Counter, ballots of one weight together.
+
+    A ballot marking more than half of the candidates is counted by the candidates it does
+    not mark (a typical for/against ballot leaves most names standing).
+    """
+    everyone = frozenset(range(n))
+    direct: dict[int, list[frozenset[int]]] = defaultdict(list)
+    unmarked: dict[int, list[frozenset[int]]] = defaultdict(list)
     for weight, marked in marks:
-        by_weight[weight].append(marked)
+        if 2 * len(marked) <= n:
+            direct[weight].append(marked)
+            continue
+        rest = everyone - marked
+        if len(rest) != n - len(marked):
+            raise Invalid.one("ballot", f"marks a candidate who is not one of 1..{n}")
+        unmarked[weight].append(rest)
+    by_complement = sum(weight * len(sets) for weight, sets in unmarked.items())
+    missing = _counts(unmarked, n)
+    return [k + by_complement - m for k, m in zip(_counts(direct, n), missing, strict=True)]
+
+
+def _counts(by_weight: dict[int, list[frozenset[int]]], n: int) -> list[int]:
     totals = [0] * n
     for weight, sets in by_weight.items():
         for c, k in Counter(chain.from_iterable(sets)).items():
             if not 0 <= c < n:
-                raise Invalid.one("ballot", f"marks candidate {c + 1}, not one of 1..{n}")
+                raise Invalid.one("ballot", f"marks a candidate who is not one of 1..{n}")
             totals[c] += k * weight
     return totals

@@ -1,0 +1,1 @@
+"""The web application: HTTP API, pages, and what they share."""
