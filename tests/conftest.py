@@ -40,7 +40,7 @@ def postgresql_engine() -> Iterator[Engine]:
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001 - any failure to reach the server
+    except Exception as error:
         admin.dispose()
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is required in CI and could not be used: {error}")

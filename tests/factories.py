@@ -43,6 +43,13 @@ def member(
     """A member admitted on `on` with the given attributes."""
     defaults: dict[str, Any] = {"social_situation": "worker", "sex": "male", "birth_year": 1890}
     defaults.update(attributes)
-    return members.admit(session, external_id=external_id, name=f"Member {external_id}",
-                         body_code=body_code, on=on, status=status, actor=SYSTEM,
-                         attributes=defaults)
+    return members.admit(
+        session,
+        external_id=external_id,
+        name=f"Member {external_id}",
+        body_code=body_code,
+        on=on,
+        status=status,
+        actor=SYSTEM,
+        attributes=defaults,
+    )

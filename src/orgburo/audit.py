@@ -88,7 +88,8 @@ def jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:
     """Plain JSON values (dates as ISO text), sorted, as stored in the trail."""
     if values is None:
         return None
-    return json.loads(json.dumps(values, default=str, sort_keys=True))
+    plain: dict[str, Any] = json.loads(json.dumps(values, default=str, sort_keys=True))
+    return plain
 
 
 def entry_hash(entry: AuditEntry) -> str:

@@ -12,7 +12,9 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 
-def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def insert_rows(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
     """Append `rows` (tuples in `columns` order) to `table` in this session's transaction."""
     if not rows:
         return
@@ -40,9 +42,14 @@ def _raw_cursor(session: Session) -> Any:
     return session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
 
 
-def _copy_rows(session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def _copy_rows(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
     names = ", ".join(f'"{c}"' for c in columns)
-    with _raw_cursor(session) as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+    with (
+        _raw_cursor(session) as cursor,
+        cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy,
+    ):
         for row in rows:
             copy.write_row(row)
 
@@ -52,7 +59,8 @@ def _copy_csv(session: Session, table: Table, batch: pa.RecordBatch) -> None:
     buffer = io.BytesIO()
     pacsv.write_csv(batch, buffer, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
     names = ", ".join(f'"{c}"' for c in batch.schema.names)
-    with _raw_cursor(session) as cursor, cursor.copy(
-        f'COPY "{table.name}" ({names}) FROM STDIN WITH (FORMAT csv)'
-    ) as copy:
+    with (
+        _raw_cursor(session) as cursor,
+        cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN WITH (FORMAT csv)') as copy,
+    ):
         copy.write(buffer.getbuffer())

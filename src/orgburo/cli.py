@@ -51,15 +51,24 @@ def db_current() -> None:
 @app.command("generate")
 def generate(
     members: int = typer.Option(100_000, min=0, help="Members to create."),
-    bodies: int = typer.Option(2_000, min=3, help="Bodies to create (root, regions, districts, cells)."),
+    bodies: int = typer.Option(
+        2_000, min=3, help="Bodies to create (root, regions, districts, cells)."
+    ),
     seed: int = typer.Option(1, help="Random seed: the same seed gives the same organization."),
     mix: Path | None = typer.Option(None, exists=True, dir_okay=False, help="YAML attribute mix."),
 ) -> None:
     """Generate a realistic synthetic organization into the store."""
     upgrade(default_engine())
     with progress_bar("members") as advance, transaction() as session:
-        created = generator.generate(session, members=members, bodies=bodies, seed=seed,
-                                     mix=generator.read_mix(mix), actor=cli_actor(), progress=advance)
+        created = generator.generate(
+            session,
+            members=members,
+            bodies=bodies,
+            seed=seed,
+            mix=generator.read_mix(mix),
+            actor=cli_actor(),
+            progress=advance,
+        )
     console.print(f"generated {created[0]} bodies and {created[1]} members (seed {seed})")
 
 
@@ -82,11 +91,18 @@ def audit_list(limit: int = typer.Option(20, min=1, help="Most recent entries to
     from sqlalchemy import select
 
     with transaction() as session:
-        entries = session.scalars(select(audit.AuditEntry).order_by(audit.AuditEntry.id.desc()).limit(limit))
+        entries = session.scalars(
+            select(audit.AuditEntry).order_by(audit.AuditEntry.id.desc()).limit(limit)
+        )
         table = Table("id", "at", "actor", "action", "target")
         for e in entries:
-            table.add_row(str(e.id), e.at.isoformat(timespec="seconds"), e.actor, e.action,
-                          f"{e.target_type}:{e.target_id}")
+            table.add_row(
+                str(e.id),
+                e.at.isoformat(timespec="seconds"),
+                e.actor,
+                e.action,
+                f"{e.target_type}:{e.target_id}",
+            )
     console.print(table)
 
 
@@ -101,7 +117,10 @@ def serve(
     from orgburo.web.app import create_app
 
     upgrade(default_engine())
-    console.print(f"Orgburo on http://{host}:{port}/  (API docs at /docs; database {get_settings().database_url})")
+    console.print(
+        f"Orgburo on http://{host}:{port}/  (API docs at /docs; "
+        f"database {get_settings().database_url})"
+    )
     uvicorn.run(create_app(), host=host, port=port, log_level="info")
 
 

@@ -36,8 +36,10 @@ def transaction() -> Iterator[Session]:
 def report(error: OrgburoError) -> None:
     """Print an error: one line per problem, so each can be found and fixed."""
     if isinstance(error, Invalid) and len(error.problems) > 1:
-        errors.print(f"[red]error:[/red] {len(error.problems)} problems, nothing was changed:",
-                     highlight=False)
+        errors.print(
+            f"[red]error:[/red] {len(error.problems)} problems, nothing was changed:",
+            highlight=False,
+        )
         for problem in error.problems:
             errors.print(f"  {problem}", markup=False, highlight=False)
     else:

@@ -24,7 +24,9 @@ class Settings(BaseSettings):
         default="development-only-secret",
         description="Key that signs session cookies; must be changed outside development.",
     )
-    dev_mode: bool = Field(default=True, description="Development mode: allows the placeholder key.")
+    dev_mode: bool = Field(
+        default=True, description="Development mode: allows the placeholder key."
+    )
     page_size: int = Field(default=50, ge=1, le=1000, description="Rows per page in lists.")
     import_batch_rows: int = Field(
         default=100_000, ge=1, description="Rows read and loaded per batch by the importers."

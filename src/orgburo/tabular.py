@@ -79,8 +79,12 @@ class TableReader:
 
     def _on_bad_row(self, row: pacsv.InvalidRow) -> str:
         line = f"line {row.number}" if row.number is not None else "a line"
-        self.bad_rows.append(Problem(
-            "(row)", f"{line} has {row.actual_columns} fields, the header has {row.expected_columns}"))
+        self.bad_rows.append(
+            Problem(
+                "(row)",
+                f"{line} has {row.actual_columns} fields, the header has {row.expected_columns}",
+            )
+        )
         return "skip"
 
     def _parquet_batches(self, progress: Progress | None) -> Iterator[pa.RecordBatch]:
@@ -89,7 +93,8 @@ class TableReader:
         done = 0
         for batch in source.iter_batches(batch_size=self.batch_rows):
             as_text = pa.RecordBatch.from_arrays(
-                [_as_text(column) for column in batch.columns], names=batch.schema.names)
+                [_as_text(column) for column in batch.columns], names=batch.schema.names
+            )
             done += batch.num_rows
             yield as_text
             if progress:

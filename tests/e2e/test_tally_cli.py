@@ -9,9 +9,11 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
+from orgburo.core.tally import METHODS
 from orgburo.elections.tally_cli import register
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "elections"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "elections-counting.md"
 METHOD_FOR_FOLDER = {
     "stv_scotland": "stv-scottish",
     "irv_us": "irv",
@@ -98,3 +100,12 @@ def test_a_method_that_cannot_fill_the_seats_exits_2() -> None:
 
 def test_an_unknown_method_is_a_usage_error() -> None:
     assert run("--method", "plurality", str(FILES[0])).exit_code == 2
+
+
+def test_every_method_and_option_of_tally_is_documented() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    command = typer.main.get_command(app()).commands["tally"]  # type: ignore[attr-defined]
+    options = [opt for param in command.params for opt in param.opts if opt.startswith("--")]
+    assert set(options) == {"--method", "--seats", "--format", "--seed"}
+    for name in [*METHODS, *options]:
+        assert f"`{name}" in text, name

@@ -38,7 +38,9 @@ def test_moving_a_body_keeps_the_past_tree(session: Session) -> None:
     past = bodies.subtree_ids(session, north.id, at=date(1920, 6, 1))
     assert codes(session, past) == {"NORTH", "N1", "N2"}
     assert [e.kind for e in bodies.history(session, bodies.get_or_raise(session, "N2"))] == [
-        "opened", "moved"]
+        "opened",
+        "moved",
+    ]
 
 
 def test_moving_a_whole_region_moves_its_cells_too(session: Session) -> None:

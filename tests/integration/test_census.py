@@ -1,3 +1,4 @@
+import contextlib
 from datetime import date
 from fractions import Fraction
 
@@ -17,7 +18,9 @@ from orgburo.members import service as members
 from tests.factories import member, small_tree
 
 
-def counts(session: Session, code: str, by: str, at: date | None = None) -> dict[tuple[str, ...], int]:
+def counts(
+    session: Session, code: str, by: str, at: date | None = None
+) -> dict[tuple[str, ...], int]:
     composition = census.census(session, body_code=code, by=by.split(","), at=at)
     return {c.values: c.count for c in composition.cells}
 
@@ -34,7 +37,10 @@ def populate(session: Session) -> None:
 def test_census_counts_the_whole_subtree_by_one_attribute(session: Session) -> None:
     populate(session)
     assert counts(session, "NORTH", "social_situation") == {
-        ("worker",): 2, ("peasant",): 1, ("employee",): 1}
+        ("worker",): 2,
+        ("peasant",): 1,
+        ("employee",): 1,
+    }
     assert counts(session, "CC", "social_situation")[("employee",)] == 2
 
 
@@ -48,8 +54,11 @@ def test_census_shares_add_up_to_one(session: Session) -> None:
 def test_census_by_two_attributes_crosses_them(session: Session) -> None:
     populate(session)
     assert counts(session, "NORTH", "status,social_situation") == {
-        ("full", "worker"): 1, ("full", "peasant"): 1, ("candidate", "worker"): 1,
-        ("full", "employee"): 1}
+        ("full", "worker"): 1,
+        ("full", "peasant"): 1,
+        ("candidate", "worker"): 1,
+        ("full", "employee"): 1,
+    }
     assert counts(session, "CC", "social_situation,sex")[("worker", "female")] == 1
 
 
@@ -58,20 +67,37 @@ def test_census_of_a_past_date_sees_the_members_of_that_date(session: Session) -
     members.transfer(session, external_id="1", to_body_code="S1", on=date(1922, 1, 1), actor=SYSTEM)
     members.end(session, external_id="2", reason="left", on=date(1922, 1, 1), actor=SYSTEM)
     assert counts(session, "NORTH", "social_situation", at=date(1921, 1, 1)) == {
-        ("worker",): 2, ("peasant",): 1, ("employee",): 1}
+        ("worker",): 2,
+        ("peasant",): 1,
+        ("employee",): 1,
+    }
     assert counts(session, "NORTH", "social_situation") == {("worker",): 1, ("employee",): 1}
 
 
 def test_census_of_a_past_date_takes_attributes_as_they_were(session: Session) -> None:
     populate(session)
-    members.change_attributes(session, external_id="1", changes={"social_situation": "employee"},
-                              on=date(1923, 1, 1), actor=SYSTEM)
-    members.change_attributes(session, external_id="1", changes={"social_situation": "other"},
-                              on=date(1924, 1, 1), actor=SYSTEM)
+    members.change_attributes(
+        session,
+        external_id="1",
+        changes={"social_situation": "employee"},
+        on=date(1923, 1, 1),
+        actor=SYSTEM,
+    )
+    members.change_attributes(
+        session,
+        external_id="1",
+        changes={"social_situation": "other"},
+        on=date(1924, 1, 1),
+        actor=SYSTEM,
+    )
     assert counts(session, "N1", "social_situation", at=date(1922, 1, 1)) == {
-        ("worker",): 1, ("peasant",): 1}
+        ("worker",): 1,
+        ("peasant",): 1,
+    }
     assert counts(session, "N1", "social_situation", at=date(1923, 6, 1)) == {
-        ("employee",): 1, ("peasant",): 1}
+        ("employee",): 1,
+        ("peasant",): 1,
+    }
     assert counts(session, "N1", "social_situation") == {("other",): 1, ("peasant",): 1}
 
 
@@ -92,8 +118,13 @@ def test_census_by_age_bands_members_by_their_age_on_the_date(session: Session) 
 def test_change_between_two_dates_pairs_the_cells(session: Session) -> None:
     populate(session)
     member(session, "6", "S1", on=date(1924, 2, 1), social_situation="worker")
-    change = census.change(session, body_code="CC", by=["social_situation"],
-                           start=date(1923, 1, 1), end=date(1924, 6, 1))
+    change = census.change(
+        session,
+        body_code="CC",
+        by=["social_situation"],
+        start=date(1923, 1, 1),
+        end=date(1924, 6, 1),
+    )
     worker = next(c for c in change.cells if c.values == ("worker",))
     assert (worker.before, worker.after, worker.difference) == (2, 3, 1)
 
@@ -111,8 +142,13 @@ def test_a_census_date_in_the_future_is_refused(session: Session) -> None:
 
 
 def tally_rows(session: Session) -> set[tuple[int, str, str, str, int]]:
-    query = select(CensusTally.body_id, CensusTally.status, CensusTally.dimension,
-                   CensusTally.value, CensusTally.n).where(CensusTally.n != 0)
+    query = select(
+        CensusTally.body_id,
+        CensusTally.status,
+        CensusTally.dimension,
+        CensusTally.value,
+        CensusTally.n,
+    ).where(CensusTally.n != 0)
     return {tuple(r) for r in session.execute(query)}  # type: ignore[misc]
 
 
@@ -127,22 +163,24 @@ OPERATIONS = st.lists(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(operations=OPERATIONS)
 def test_tallies_kept_step_by_step_equal_a_recount(session: Session, operations: list) -> None:  # type: ignore[type-arg]
     savepoint = session.begin_nested()
     small_tree(session)
     for day, (operation, who, where, social) in enumerate(operations):
-        try:
+        with contextlib.suppress(Invalid):
             apply(session, operation, str(who), where, social, date(1919, 1, 1 + day))
-        except Invalid:
-            pass
     kept = tally_rows(session)
     tallies.rebuild(session)
     assert kept == tally_rows(session)
     for code in ("CC", "NORTH", "SOUTH"):
-        live = census._from_spells(session, bodies.get_or_raise(session, code), ("social_situation",), None)
-        assert counts(session, code, "social_situation") == {k: n for k, n in live}
+        live = census._from_spells(
+            session, bodies.get_or_raise(session, code), ("social_situation",), None
+        )
+        assert counts(session, code, "social_situation") == dict(live)
     savepoint.rollback()
 
 
@@ -158,10 +196,16 @@ def apply(session: Session, operation: str, who: str, where: str, social: str, o
     elif operation == "transfer":
         members.transfer(session, external_id=who, to_body_code=where, on=on, actor=SYSTEM)
     elif operation == "change":
-        members.change_attributes(session, external_id=who, changes={"social_situation": social},
-                                  on=on, actor=SYSTEM)
+        members.change_attributes(
+            session, external_id=who, changes={"social_situation": social}, on=on, actor=SYSTEM
+        )
     elif operation == "end":
         members.end(session, external_id=who, reason="left", on=on, actor=SYSTEM)
     elif operation == "move" and where in ("N1", "N2", "S1"):
-        bodies.move(session, code=where, new_parent_code="SOUTH" if where != "S1" else "NORTH",
-                    on=on, actor=SYSTEM)
+        bodies.move(
+            session,
+            code=where,
+            new_parent_code="SOUTH" if where != "S1" else "NORTH",
+            on=on,
+            actor=SYSTEM,
+        )

@@ -6,7 +6,8 @@ from sqlalchemy.orm import Session
 
 from orgburo.actors import SYSTEM
 from orgburo.errors import Conflict, Invalid, NotFound
-from orgburo.members import attributes, service as members
+from orgburo.members import attributes
+from orgburo.members import service as members
 from orgburo.members.history import history
 from orgburo.members.models import Membership, Person
 from tests.factories import member, small_tree
@@ -17,8 +18,13 @@ def test_a_member_history_shows_every_step_in_order(session: Session) -> None:
     member(session, "7", "N1", on=date(1920, 1, 1), status="candidate")
     members.confirm(session, external_id="7", on=date(1920, 7, 1), actor=SYSTEM)
     members.transfer(session, external_id="7", to_body_code="S1", on=date(1921, 2, 1), actor=SYSTEM)
-    members.change_attributes(session, external_id="7", changes={"occupation": "employee"},
-                              on=date(1922, 1, 1), actor=SYSTEM)
+    members.change_attributes(
+        session,
+        external_id="7",
+        changes={"occupation": "employee"},
+        on=date(1922, 1, 1),
+        actor=SYSTEM,
+    )
     members.end(session, external_id="7", reason="expelled", on=date(1923, 1, 1), actor=SYSTEM)
     steps = [(e.on, e.kind) for e in history(session, members.get_or_raise(session, "7"))]
     assert steps == [
@@ -58,7 +64,9 @@ def test_a_change_dated_before_the_last_one_is_refused(session: Session) -> None
     small_tree(session)
     member(session, "7", "N1", on=date(1921, 1, 1))
     with pytest.raises(Invalid, match="on: 1920-01-01 is before the person's last recorded change"):
-        members.transfer(session, external_id="7", to_body_code="S1", on=date(1920, 1, 1), actor=SYSTEM)
+        members.transfer(
+            session, external_id="7", to_body_code="S1", on=date(1920, 1, 1), actor=SYSTEM
+        )
 
 
 def test_an_unknown_attribute_is_refused_until_declared(session: Session) -> None:

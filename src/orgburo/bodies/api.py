@@ -24,7 +24,9 @@ router = APIRouter(prefix="/api/bodies", tags=["bodies"])
 def read(session: Session, body: Body) -> BodyRead:
     """The API view of a body."""
     parent = session.get(Body, body.parent_id) if body.parent_id else None
-    return BodyRead.model_validate(body).model_copy(update={"parent": parent.code if parent else None})
+    return BodyRead.model_validate(body).model_copy(
+        update={"parent": parent.code if parent else None}
+    )
 
 
 def detail(session: Session, body: Body) -> BodyDetail:
@@ -32,13 +34,18 @@ def detail(session: Session, body: Body) -> BodyDetail:
     return BodyDetail(
         **read(session, body).model_dump(),
         ancestors=[a.code for a in bodies.ancestors(session, body.id)],
-        children=[BodyRead.model_validate(c).model_copy(update={"parent": body.code})
-                  for c in bodies.children(session, body.id)],
+        children=[
+            BodyRead.model_validate(c).model_copy(update={"parent": body.code})
+            for c in bodies.children(session, body.id)
+        ],
     )
 
 
 @router.get("", response_model=list[BodyRead])
-def list_bodies(session: SessionDep, parent: str | None = Query(None, description="Parent code; roots when omitted.")) -> list[BodyRead]:
+def list_bodies(
+    session: SessionDep,
+    parent: str | None = Query(None, description="Parent code; roots when omitted."),
+) -> list[BodyRead]:
     """Direct sub-bodies of `parent`, or the roots."""
     parent_id = bodies.get_or_raise(session, parent, "parent").id if parent else None
     return [read(session, b) for b in bodies.children(session, parent_id)]
@@ -47,9 +54,17 @@ def list_bodies(session: SessionDep, parent: str | None = Query(None, descriptio
 @router.post("", response_model=BodyDetail, status_code=201)
 def create_body(payload: BodyCreate, session: SessionDep, actor: ActorDep) -> BodyDetail:
     """Open a body."""
-    body = bodies.create(session, code=payload.code, name=payload.name, kind=payload.kind,
-                         parent_code=payload.parent, level=payload.level, zone=payload.zone,
-                         opened_on=payload.opened_on, actor=actor)
+    body = bodies.create(
+        session,
+        code=payload.code,
+        name=payload.name,
+        kind=payload.kind,
+        parent_code=payload.parent,
+        level=payload.level,
+        zone=payload.zone,
+        opened_on=payload.opened_on,
+        actor=actor,
+    )
     return detail(session, body)
 
 
@@ -69,15 +84,24 @@ def body_history(code: str, session: SessionDep) -> list[BodyEventRead]:
 @router.post("/{code}/move", response_model=BodyDetail)
 def move_body(code: str, payload: BodyMove, session: SessionDep, actor: ActorDep) -> BodyDetail:
     """Move a body and its subtree under a new parent."""
-    body = bodies.move(session, code=code, new_parent_code=payload.parent, on=payload.on, actor=actor)
+    body = bodies.move(
+        session, code=code, new_parent_code=payload.parent, on=payload.on, actor=actor
+    )
     return detail(session, body)
 
 
 @router.post("/{code}/change", response_model=BodyDetail)
 def change_body(code: str, payload: BodyChange, session: SessionDep, actor: ActorDep) -> BodyDetail:
     """Rename a body or change its level or zone."""
-    body = bodies.change(session, code=code, on=payload.on, name=payload.name, level=payload.level,
-                         zone=payload.zone, actor=actor)
+    body = bodies.change(
+        session,
+        code=code,
+        on=payload.on,
+        name=payload.name,
+        level=payload.level,
+        zone=payload.zone,
+        actor=actor,
+    )
     return detail(session, body)
 
 

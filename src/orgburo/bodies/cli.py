@@ -17,11 +17,15 @@ app = typer.Typer(help="The tree of bodies.", no_args_is_help=True)
 
 
 @app.command("import")
-def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or Parquet file.")) -> None:
+def import_(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or Parquet file."),
+) -> None:
     """Import bodies from a CSV or Parquet file (columns: code,name,parent,kind,level,zone)."""
     with progress_bar("bodies") as advance, transaction() as session:
         result = importer.import_file(session, file, actor=cli_actor(), progress=advance)
-    console.print(f"{result.rows} rows: {result.created} bodies created, {result.unchanged} unchanged")
+    console.print(
+        f"{result.rows} rows: {result.created} bodies created, {result.unchanged} unchanged"
+    )
 
 
 @app.command("add")
@@ -36,9 +40,17 @@ def add(
 ) -> None:
     """Open a new body."""
     with transaction() as session:
-        body = bodies.create(session, code=code, name=name, kind=kind, parent_code=parent,
-                             level=level, zone=zone, opened_on=required_date(opened, "opened"),
-                             actor=cli_actor())
+        body = bodies.create(
+            session,
+            code=code,
+            name=name,
+            kind=kind,
+            parent_code=parent,
+            level=level,
+            zone=zone,
+            opened_on=required_date(opened, "opened"),
+            actor=cli_actor(),
+        )
     console.print(f"opened {body.code}")
 
 
@@ -50,8 +62,13 @@ def move(
 ) -> None:
     """Move a body and its subtree under a new parent; the old tree stays in history."""
     with transaction() as session:
-        bodies.move(session, code=code, new_parent_code=parent, on=required_date(on, "on"),
-                    actor=cli_actor())
+        bodies.move(
+            session,
+            code=code,
+            new_parent_code=parent,
+            on=required_date(on, "on"),
+            actor=cli_actor(),
+        )
     console.print(f"moved {code} under {parent}")
 
 
@@ -65,8 +82,15 @@ def change(
 ) -> None:
     """Rename a body or change its level or zone."""
     with transaction() as session:
-        bodies.change(session, code=code, name=name, level=level, zone=zone,
-                      on=required_date(on, "on"), actor=cli_actor())
+        bodies.change(
+            session,
+            code=code,
+            name=name,
+            level=level,
+            zone=zone,
+            on=required_date(on, "on"),
+            actor=cli_actor(),
+        )
     console.print(f"changed {code}")
 
 
@@ -92,11 +116,15 @@ def show(code: str = typer.Argument(...)) -> None:
             table.add_row(str(event.on), event.kind, _brief(event.before), _brief(event.after))
         kids = [f"{c.code} ({c.kind})" for c in bodies.children(session, body.id)]
     console.print(table)
-    console.print(f"sub-bodies: {', '.join(kids[:50]) or 'none'}" + (" ..." if len(kids) > 50 else ""))
+    console.print(
+        f"sub-bodies: {', '.join(kids[:50]) or 'none'}" + (" ..." if len(kids) > 50 else "")
+    )
 
 
 def _brief(values: dict[str, object] | None) -> str:
-    return ", ".join(f"{k}={v}" for k, v in (values or {}).items() if k in ("name", "zone", "parent_id", "level"))
+    return ", ".join(
+        f"{k}={v}" for k, v in (values or {}).items() if k in ("name", "zone", "parent_id", "level")
+    )
 
 
 @app.command("tree")
@@ -106,7 +134,9 @@ def tree(
 ) -> None:
     """Print the tree of bodies under CODE."""
     with transaction() as session:
-        roots = [bodies.get_or_raise(session, code)] if code else list(bodies.children(session, None))
+        roots = (
+            [bodies.get_or_raise(session, code)] if code else list(bodies.children(session, None))
+        )
         view = Tree("bodies")
         for root in roots:
             _grow(session, view.add(f"{root.code}  {root.name}"), root.id, depth - 1)

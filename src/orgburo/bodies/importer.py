@@ -55,7 +55,9 @@ class ImportResult:
     unchanged: int
 
 
-def import_file(session: Session, path: Path, *, actor: Actor, progress: Progress | None = None) -> ImportResult:
+def import_file(
+    session: Session, path: Path, *, actor: Actor, progress: Progress | None = None
+) -> ImportResult:
     """Import a bodies CSV or Parquet file: all of it, or nothing."""
     reader = TableReader(path)
     _check_header(reader.columns())
@@ -63,8 +65,13 @@ def import_file(session: Session, path: Path, *, actor: Actor, progress: Progres
     if reader.bad_rows:
         raise Invalid(reader.bad_rows)
     result = load(session, raw, actor=actor)
-    audit.record(session, actor=actor, action="bodies.imported", target=("file", path.name),
-                 after={"rows": result.rows, "created": result.created, "unchanged": result.unchanged})
+    audit.record(
+        session,
+        actor=actor,
+        action="bodies.imported",
+        target=("file", path.name),
+        after={"rows": result.rows, "created": result.created, "unchanged": result.unchanged},
+    )
     return result
 
 
@@ -91,7 +98,9 @@ def load(session: Session, raw: Sequence[dict[str, Any]], *, actor: Actor) -> Im
 
 
 def _parse_rows(raw: Sequence[dict[str, Any]]) -> list[BodyRow]:
-    rows, problems, seen = [], [], {}
+    rows: list[BodyRow] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
     today = date.today()
     for number, values in enumerate(raw, start=1):
         try:
@@ -100,7 +109,9 @@ def _parse_rows(raw: Sequence[dict[str, Any]]) -> list[BodyRow]:
             problems += [Problem(p.field, p.reason, number) for p in error.problems]
             continue
         if row.code in seen:
-            problems.append(Problem("code", f"{row.code!r} already appears on row {seen[row.code]}", number))
+            problems.append(
+                Problem("code", f"{row.code!r} already appears on row {seen[row.code]}", number)
+            )
         seen[row.code] = number
         rows.append(row)
     if problems:
@@ -124,27 +135,45 @@ def _parse_row(number: int, values: dict[str, Any], today: date) -> BodyRow:
     opened_text = _text(values, "opened")
     opened = parse_date("opened", opened_text) if opened_text else UNKNOWN_OPENING
     check_not_future("opened", opened, today)
-    return BodyRow(number, code, name, parent, check_kind(_text(values, "kind") or ""),
-                   _text(values, "level"), _text(values, "zone"), opened)
+    return BodyRow(
+        number,
+        code,
+        name,
+        parent,
+        check_kind(_text(values, "kind") or ""),
+        _text(values, "level"),
+        _text(values, "zone"),
+        opened,
+    )
 
 
 def _existing(session: Session, codes: Sequence[str]) -> dict[str, Body]:
     found: dict[str, Body] = {}
     for start in range(0, len(codes), 5000):
-        chunk = codes[start:start + 5000]
+        chunk = codes[start : start + 5000]
         found.update({b.code: b for b in session.scalars(select(Body).where(Body.code.in_(chunk)))})
     return found
 
 
 def _differences(row: BodyRow, body: Body) -> Iterable[Problem]:
-    for name, wanted, stored in (("name", row.name, body.name), ("kind", row.kind, body.kind),
-                                 ("level", row.level, body.level), ("zone", row.zone, body.zone)):
+    for name, wanted, stored in (
+        ("name", row.name, body.name),
+        ("kind", row.kind, body.kind),
+        ("level", row.level, body.level),
+        ("zone", row.zone, body.zone),
+    ):
         if wanted != stored:
-            yield Problem(name, f"{row.code!r} exists with {name} {stored!r}; change it with "
-                          "`orgburo bodies change`, not by import", row.row)
+            yield Problem(
+                name,
+                f"{row.code!r} exists with {name} {stored!r}; change it with "
+                "`orgburo bodies change`, not by import",
+                row.row,
+            )
 
 
-def _parents_first(rows: list[BodyRow], existing: dict[str, Body], problems: list[Problem]) -> list[BodyRow]:
+def _parents_first(
+    rows: list[BodyRow], existing: dict[str, Body], problems: list[Problem]
+) -> list[BodyRow]:
     """Rows ordered so each parent comes before its children (a breadth-first walk)."""
     by_parent: dict[str | None, list[BodyRow]] = {}
     for row in rows:
@@ -157,8 +186,11 @@ def _parents_first(rows: list[BodyRow], existing: dict[str, Body], problems: lis
     for row in ordered:
         ordered.extend(by_parent.get(row.code, []))
     placed = {r.code for r in ordered}
-    problems += [Problem("parent", f"{r.parent!r} is part of a cycle of parents", r.row)
-                 for r in rows if r.code not in placed and r.parent in known]
+    problems += [
+        Problem("parent", f"{r.parent!r} is part of a cycle of parents", r.row)
+        for r in rows
+        if r.code not in placed and r.parent in known
+    ]
     return ordered
 
 
@@ -167,7 +199,9 @@ def _create(session: Session, ordered: list[BodyRow], existing: dict[str, Body])
         return
     parents_with_children = {r.parent for r in ordered if r.parent}
     ids = _insert_bodies(session, ordered, parents_with_children)
-    ancestry = _existing_ancestry(session, [existing[p] for p in parents_with_children if p in existing])
+    ancestry = _existing_ancestry(
+        session, [existing[p] for p in parents_with_children if p in existing]
+    )
     links = []
     for row in ordered:
         chain = ancestry[row.parent] if row.parent else []
@@ -175,22 +209,38 @@ def _create(session: Session, ordered: list[BodyRow], existing: dict[str, Body])
         links += [(a, ids[row.code], len(chain) - i, row.opened_on) for i, a in enumerate(chain)]
         links.append((ids[row.code], ids[row.code], 0, row.opened_on))
     insert_rows(session, LINKS, ("ancestor_id", "descendant_id", "depth", "valid_from"), links)
-    insert_rows(session, EVENTS, ("body_id", "kind", "on"),
-                [(ids[r.code], "opened", r.opened_on) for r in ordered])
+    insert_rows(
+        session,
+        EVENTS,
+        ("body_id", "kind", "on"),
+        [(ids[r.code], "opened", r.opened_on) for r in ordered],
+    )
     for code in parents_with_children & set(existing):
         if not existing[code].has_children:
             tallies.start_tallying(session, existing[code])
 
 
-def _insert_bodies(session: Session, ordered: list[BodyRow], parents: set[str | None]) -> dict[str, int]:
+def _insert_bodies(
+    session: Session, ordered: list[BodyRow], parents: set[str]
+) -> dict[str, int]:
     ids: dict[str, int] = {}
     for generation in _generations(ordered):
         for start in range(0, len(generation), 10_000):
-            chunk = generation[start:start + 10_000]
+            chunk = generation[start : start + 10_000]
             ids.update(_ids_of(session, {r.parent for r in chunk if r.parent} - set(ids)))
-            values = [{"code": r.code, "name": r.name, "kind": r.kind, "level": r.level,
-                       "zone": r.zone, "opened_on": r.opened_on, "has_children": r.code in parents,
-                       "parent_id": ids[r.parent] if r.parent else None} for r in chunk]
+            values = [
+                {
+                    "code": r.code,
+                    "name": r.name,
+                    "kind": r.kind,
+                    "level": r.level,
+                    "zone": r.zone,
+                    "opened_on": r.opened_on,
+                    "has_children": r.code in parents,
+                    "parent_id": ids[r.parent] if r.parent else None,
+                }
+                for r in chunk
+            ]
             returned = session.execute(insert(Body).returning(Body.id, Body.code), values)
             ids.update({code: id_ for id_, code in returned})
     return ids
@@ -201,7 +251,7 @@ def _generations(ordered: list[BodyRow]) -> list[list[BodyRow]]:
     depth: dict[str, int] = {}
     generations: list[list[BodyRow]] = []
     for row in ordered:
-        depth[row.code] = depth[row.parent] + 1 if row.parent in depth else 0  # type: ignore[index]
+        depth[row.code] = depth[row.parent] + 1 if row.parent in depth else 0
         if depth[row.code] == len(generations):
             generations.append([])
         generations[depth[row.code]].append(row)
@@ -211,14 +261,18 @@ def _generations(ordered: list[BodyRow]) -> list[list[BodyRow]]:
 def _ids_of(session: Session, codes: set[str]) -> dict[str, int]:
     if not codes:
         return {}
-    return {c: i for i, c in session.execute(select(Body.id, Body.code).where(Body.code.in_(codes)))}
+    return {
+        c: i for i, c in session.execute(select(Body.id, Body.code).where(Body.code.in_(codes)))
+    }
 
 
 def _existing_ancestry(session: Session, parents: Sequence[Body]) -> dict[str | None, list[int]]:
     ancestry: dict[str | None, list[int]] = {}
     for parent in parents:
-        query = select(BodyLink.ancestor_id).where(
-            BodyLink.descendant_id == parent.id, BodyLink.valid_to.is_(None)
-        ).order_by(BodyLink.depth.desc())
+        query = (
+            select(BodyLink.ancestor_id)
+            .where(BodyLink.descendant_id == parent.id, BodyLink.valid_to.is_(None))
+            .order_by(BodyLink.depth.desc())
+        )
         ancestry[parent.code] = list(session.scalars(query))
     return ancestry

@@ -67,8 +67,15 @@ def create(
     if get(session, code) is not None:
         raise Conflict(f"code: a body with the code {code!r} already exists")
     parent = _open_parent(session, parent_code, opened_on)
-    body = Body(code=code, name=name.strip(), kind=kind, level=level or None, zone=zone or None,
-                parent_id=parent.id if parent else None, opened_on=opened_on)
+    body = Body(
+        code=code,
+        name=name.strip(),
+        kind=kind,
+        level=level or None,
+        zone=zone or None,
+        parent_id=parent.id if parent else None,
+        opened_on=opened_on,
+    )
     session.add(body)
     session.flush()
     _link_under(session, body, parent, opened_on)
@@ -120,15 +127,25 @@ def _record(
 ) -> None:
     clean_before = audit.jsonable(before)
     clean_after = audit.jsonable(after)
-    session.add(BodyEvent(body_id=body.id, kind=kind, on=on, before=clean_before, after=clean_after))
-    audit.record(session, actor=actor, action=f"body.{kind}", target=("body", body.code),
-                 before=before, after=after, body_id=body.id)
+    session.add(
+        BodyEvent(body_id=body.id, kind=kind, on=on, before=clean_before, after=clean_after)
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action=f"body.{kind}",
+        target=("body", body.code),
+        before=before,
+        after=after,
+        body_id=body.id,
+    )
 
 
 def subtree_ids(session: Session, body_id: int, at: date | None = None) -> Sequence[int]:
     """Ids of the body and everything under it, today or as of `at`."""
-    return session.scalars(select(BodyLink.descendant_id).where(
-        BodyLink.ancestor_id == body_id, *links_valid(at))).all()
+    return session.scalars(
+        select(BodyLink.descendant_id).where(BodyLink.ancestor_id == body_id, *links_valid(at))
+    ).all()
 
 
 def links_valid(at: date | None) -> list[Any]:
@@ -196,19 +213,36 @@ def _check_change_date(session: Session, body: Body, on: date) -> None:
 def _relink(session: Session, body: Body, new_parent: Body, moved: Sequence[int], on: date) -> None:
     session.execute(
         update(BodyLink)
-        .where(BodyLink.descendant_id.in_(moved), BodyLink.ancestor_id.not_in(moved),
-               BodyLink.valid_to.is_(None))
+        .where(
+            BodyLink.descendant_id.in_(moved),
+            BodyLink.ancestor_id.not_in(moved),
+            BodyLink.valid_to.is_(None),
+        )
         .values(valid_to=on)
     )
-    upper = select(BodyLink.ancestor_id, BodyLink.depth).where(
-        BodyLink.descendant_id == new_parent.id, BodyLink.valid_to.is_(None)).subquery()
-    lower = select(BodyLink.descendant_id, BodyLink.depth).where(
-        BodyLink.ancestor_id == body.id, BodyLink.valid_to.is_(None)).subquery()
-    session.execute(insert(BodyLink).from_select(
-        ["ancestor_id", "descendant_id", "depth", "valid_from"],
-        select(upper.c.ancestor_id, lower.c.descendant_id, upper.c.depth + lower.c.depth + 1,
-               literal(on)).select_from(upper).join(lower, true()),  # every pair: a product
-    ))
+    upper = (
+        select(BodyLink.ancestor_id, BodyLink.depth)
+        .where(BodyLink.descendant_id == new_parent.id, BodyLink.valid_to.is_(None))
+        .subquery()
+    )
+    lower = (
+        select(BodyLink.descendant_id, BodyLink.depth)
+        .where(BodyLink.ancestor_id == body.id, BodyLink.valid_to.is_(None))
+        .subquery()
+    )
+    session.execute(
+        insert(BodyLink).from_select(
+            ["ancestor_id", "descendant_id", "depth", "valid_from"],
+            select(
+                upper.c.ancestor_id,
+                lower.c.descendant_id,
+                upper.c.depth + lower.c.depth + 1,
+                literal(on),
+            )
+            .select_from(upper)
+            .join(lower, true()),  # every pair: a product
+        )
+    )
     if not new_parent.has_children:
         tallies.start_tallying(session, new_parent)
 
@@ -216,7 +250,9 @@ def _relink(session: Session, body: Body, new_parent: Body, moved: Sequence[int]
 def _refresh_has_children(session: Session, body_id: int | None) -> None:
     if body_id is None:
         return
-    still = session.scalar(select(func.count()).where(Body.parent_id == body_id, Body.closed_on.is_(None)))
+    still = session.scalar(
+        select(func.count()).where(Body.parent_id == body_id, Body.closed_on.is_(None))
+    )
     parent = session.get(Body, body_id)
     if parent is not None and not still and parent.has_children:
         tallies.stop_tallying(session, parent)
@@ -259,8 +295,11 @@ def close(session: Session, *, code: str, on: date, actor: Actor) -> Body:
         raise Conflict(f"body: {code!r} still has current members; transfer them first")
     before = describe(body)
     body.closed_on = on
-    session.execute(update(BodyLink).where(
-        BodyLink.descendant_id == body.id, BodyLink.valid_to.is_(None)).values(valid_to=on))
+    session.execute(
+        update(BodyLink)
+        .where(BodyLink.descendant_id == body.id, BodyLink.valid_to.is_(None))
+        .values(valid_to=on)
+    )
     _refresh_has_children(session, body.parent_id)
     _record(session, body, "closed", on, before, describe(body), actor)
     return body

@@ -9,22 +9,39 @@ from fastapi.responses import PlainTextResponse, Response
 
 from orgburo.census import formats
 from orgburo.census import service as census
-from orgburo.census.schemas import CellChangeRead, CellRead, CensusChangeRead, CensusRead, DimensionRead
+from orgburo.census.schemas import (
+    CellChangeRead,
+    CellRead,
+    CensusChangeRead,
+    CensusRead,
+    DimensionRead,
+)
 from orgburo.core.census import Composition
 from orgburo.web.deps import SessionDep
 
 router = APIRouter(prefix="/api/census", tags=["census"])
 
-BY = Query("social_situation", description="One or two dimensions, comma-separated.", max_length=200)
+BY = Query(
+    "social_situation", description="One or two dimensions, comma-separated.", max_length=200
+)
 
 
 def as_read(composition: Composition) -> CensusRead:
     """The API view of a composition."""
     dims = composition.dimensions
     return CensusRead(
-        body=composition.body, at=composition.at, by=list(dims), total=composition.total,
-        cells=[CellRead(values=dict(zip(dims, c.values, strict=True)), count=c.count,
-                        share=round(float(c.share), formats.SHARE_DIGITS)) for c in composition.cells],
+        body=composition.body,
+        at=composition.at,
+        by=list(dims),
+        total=composition.total,
+        cells=[
+            CellRead(
+                values=dict(zip(dims, c.values, strict=True)),
+                count=c.count,
+                share=round(float(c.share), formats.SHARE_DIGITS),
+            )
+            for c in composition.cells
+        ],
     )
 
 
@@ -40,7 +57,9 @@ def get_census(
     composition = census.census(session, body_code=body, by=by.split(","), at=at)
     if format == "csv":
         columns = [*composition.dimensions, "count", "share"]
-        return PlainTextResponse(formats.as_csv(formats.records(composition), columns), media_type="text/csv")
+        return PlainTextResponse(
+            formats.as_csv(formats.records(composition), columns), media_type="text/csv"
+        )
     return as_read(composition)
 
 
@@ -53,14 +72,28 @@ def get_change(
     by: str = BY,
 ) -> CensusChangeRead:
     """Composition of a subtree on two dates, cell by cell."""
-    change = census.change(session, body_code=body, by=by.split(","), start=start, end=end or date.today())
+    change = census.change(
+        session, body_code=body, by=by.split(","), start=start, end=end or date.today()
+    )
     dims = change.after.dimensions
     return CensusChangeRead(
-        body=change.after.body, start=change.before.at, end=change.after.at, by=list(dims),
-        total_before=change.before.total, total_after=change.after.total,
-        cells=[CellChangeRead(values=dict(zip(dims, r.values, strict=True)), before=r.before, after=r.after,
-                              difference=r.difference, share_before=round(float(r.share_before), 4),
-                              share_after=round(float(r.share_after), 4)) for r in change.cells],
+        body=change.after.body,
+        start=change.before.at,
+        end=change.after.at,
+        by=list(dims),
+        total_before=change.before.total,
+        total_after=change.after.total,
+        cells=[
+            CellChangeRead(
+                values=dict(zip(dims, r.values, strict=True)),
+                before=r.before,
+                after=r.after,
+                difference=r.difference,
+                share_before=round(float(r.share_before), 4),
+                share_after=round(float(r.share_after), 4),
+            )
+            for r in change.cells
+        ],
     )
 
 

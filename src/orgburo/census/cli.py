@@ -34,7 +34,9 @@ def census_command(
         on = date_option(at, "at")
         start = date_option(since, "since")
         if start is not None:
-            change = census.change(session, body_code=body, by=dims, start=start, end=on or date.today())
+            change = census.change(
+                session, body_code=body, by=dims, start=start, end=on or date.today()
+            )
             _show_change(change, format, output)
         else:
             _show(census.census(session, body_code=body, by=dims, at=on), format, output)
@@ -51,10 +53,15 @@ def _show(composition: Composition, format: str, output: Path | None) -> None:
     elif format == "json":
         print(formats.as_json(composition))
     else:
-        table = Table(*columns, title=f"{composition.body} on {composition.at}: {composition.total} members")
+        table = Table(
+            *columns, title=f"{composition.body} on {composition.at}: {composition.total} members"
+        )
         for row in rows:
-            table.add_row(*[formats.label(str(row[d])) for d in composition.dimensions],
-                          str(row["count"]), f"{row['share']:.1%}")
+            table.add_row(
+                *[formats.label(str(row[d])) for d in composition.dimensions],
+                str(row["count"]),
+                f"{row['share']:.1%}",
+            )
         console.print(table)
 
 
@@ -66,10 +73,23 @@ def _show_change(change: CompositionChange, format: str, output: Path | None) ->
         write_table(formats.as_arrow(rows, columns), output)
         console.print(f"wrote {len(rows)} rows to {output}")
     elif format in ("csv", "json"):
-        print(formats.as_csv(rows, columns) if format == "csv" else json.dumps(rows, indent=2, default=str), end="")
+        print(
+            formats.as_csv(rows, columns)
+            if format == "csv"
+            else json.dumps(rows, indent=2, default=str),
+            end="",
+        )
     else:
-        table = Table(*columns, title=f"{change.after.body}: {change.before.at} → {change.after.at}")
+        table = Table(
+            *columns, title=f"{change.after.body}: {change.before.at} → {change.after.at}"
+        )
         for row in rows:
-            table.add_row(*[formats.label(str(row[d])) for d in dims], str(row["before"]), str(row["after"]),
-                          f"{row['difference']:+d}", f"{row['share_before']:.1%}", f"{row['share_after']:.1%}")
+            table.add_row(
+                *[formats.label(str(row[d])) for d in dims],
+                str(row["before"]),
+                str(row["after"]),
+                f"{row['difference']:+d}",
+                f"{row['share_before']:.1%}",
+                f"{row['share_after']:.1%}",
+            )
         console.print(table)

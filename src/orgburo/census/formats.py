@@ -22,8 +22,11 @@ def label(value: str) -> str:
 def records(composition: Composition) -> list[dict[str, Any]]:
     """One dictionary per cell: the dimensions' values, count and share."""
     return [
-        {**dict(zip(composition.dimensions, c.values, strict=True)), "count": c.count,
-         "share": round(float(c.share), SHARE_DIGITS)}
+        {
+            **dict(zip(composition.dimensions, c.values, strict=True)),
+            "count": c.count,
+            "share": round(float(c.share), SHARE_DIGITS),
+        }
         for c in composition.cells
     ]
 
@@ -32,9 +35,14 @@ def change_records(change: CompositionChange) -> list[dict[str, Any]]:
     """One dictionary per cell with the counts and shares on both dates."""
     dims = change.after.dimensions
     return [
-        {**dict(zip(dims, c.values, strict=True)), "before": c.before, "after": c.after,
-         "difference": c.difference, "share_before": round(float(c.share_before), SHARE_DIGITS),
-         "share_after": round(float(c.share_after), SHARE_DIGITS)}
+        {
+            **dict(zip(dims, c.values, strict=True)),
+            "before": c.before,
+            "after": c.after,
+            "difference": c.difference,
+            "share_before": round(float(c.share_before), SHARE_DIGITS),
+            "share_after": round(float(c.share_after), SHARE_DIGITS),
+        }
         for c in change.cells
     ]
 
@@ -50,9 +58,16 @@ def as_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
 
 def as_json(composition: Composition) -> str:
     """The composition as a JSON document."""
-    return json.dumps({"body": composition.body, "at": composition.at.isoformat(),
-                       "by": list(composition.dimensions), "total": composition.total,
-                       "cells": records(composition)}, indent=2)
+    return json.dumps(
+        {
+            "body": composition.body,
+            "at": composition.at.isoformat(),
+            "by": list(composition.dimensions),
+            "total": composition.total,
+            "cells": records(composition),
+        },
+        indent=2,
+    )
 
 
 def as_arrow(rows: list[dict[str, Any]], columns: list[str]) -> pa.Table:

@@ -34,7 +34,9 @@ def dimensions(session: Session) -> dict[str, str]:
     return {**DERIVED, **{n: a.label or n for n, a in catalog(session).items()}}
 
 
-def census(session: Session, *, body_code: str, by: Sequence[str], at: date | None = None) -> Composition:
+def census(
+    session: Session, *, body_code: str, by: Sequence[str], at: date | None = None
+) -> Composition:
     """Composition of the body's subtree on `at` (today when omitted) by one or two dimensions."""
     body = bodies.get_or_raise(session, body_code)
     wanted = _check_dimensions(session, by)
@@ -87,10 +89,13 @@ def _band(item: tuple[Key, int], wanted: tuple[str, ...], on: date) -> tuple[Key
     return tuple(age_band(v, on) if d == "age" else v for d, v in zip(wanted, key, strict=True)), n
 
 
-def _from_tallies(session: Session, body: Body, wanted: tuple[str, ...]) -> Iterable[tuple[Key, int]]:
+def _from_tallies(
+    session: Session, body: Body, wanted: tuple[str, ...]
+) -> Iterable[tuple[Key, int]]:
     attribute = next((_source(d) for d in wanted if d != "status"), "social_situation")
     query = select(CensusTally.status, CensusTally.value, CensusTally.n).where(
-        CensusTally.body_id == body.id, CensusTally.dimension == attribute)
+        CensusTally.body_id == body.id, CensusTally.dimension == attribute
+    )
     for status, value, n in session.execute(query):
         yield tuple(status if d == "status" else value for d in wanted), n
 
@@ -103,8 +108,14 @@ def _from_spells(
     query: Select[Any] = (
         select(*[c for c, _ in columns], func.count())
         .select_from(Membership)
-        .join(BodyLink, and_(BodyLink.descendant_id == Membership.body_id,
-                             BodyLink.ancestor_id == body.id, *bodies.links_valid(at)))
+        .join(
+            BodyLink,
+            and_(
+                BodyLink.descendant_id == Membership.body_id,
+                BodyLink.ancestor_id == body.id,
+                *bodies.links_valid(at),
+            ),
+        )
         .join(Person, Person.id == Membership.person_id)
         .where(*_spell_valid(at))
     )
@@ -119,7 +130,10 @@ def _from_spells(
 def _spell_valid(at: date | None) -> list[Any]:
     if at is None:
         return [Membership.ended_on.is_(None)]
-    return [Membership.started_on <= at, or_(Membership.ended_on.is_(None), Membership.ended_on > at)]
+    return [
+        Membership.started_on <= at,
+        or_(Membership.ended_on.is_(None), Membership.ended_on > at),
+    ]
 
 
 def _value_at(dimension: str, at: date | None, known: dict[str, Any]) -> tuple[Any, Any]:
@@ -127,7 +141,11 @@ def _value_at(dimension: str, at: date | None, known: dict[str, Any]) -> tuple[A
     if dimension == "status":
         return Membership.status, None
     name = _source(dimension)
-    current = tally_text(getattr(Person, name)) if name in CORE_ATTRIBUTES else Person.extra[name].as_string()
+    current = (
+        tally_text(getattr(Person, name))
+        if name in CORE_ATTRIBUTES
+        else Person.extra[name].as_string()
+    )
     if at is None:
         return current, None
     first_change = _first_change_after(name, at)
@@ -139,12 +157,17 @@ def _value_at(dimension: str, at: date | None, known: dict[str, Any]) -> tuple[A
 
 
 def _first_change_after(name: str, at: date) -> Any:
-    ranked = select(
-        MemberEvent.person_id,
-        MemberEvent.old_value,
-        func.row_number().over(partition_by=MemberEvent.person_id,
-                               order_by=(MemberEvent.on, MemberEvent.id)).label("rank"),
-    ).where(MemberEvent.attribute == name, MemberEvent.on > at).subquery()
+    ranked = (
+        select(
+            MemberEvent.person_id,
+            MemberEvent.old_value,
+            func.row_number()
+            .over(partition_by=MemberEvent.person_id, order_by=(MemberEvent.on, MemberEvent.id))
+            .label("rank"),
+        )
+        .where(MemberEvent.attribute == name, MemberEvent.on > at)
+        .subquery()
+    )
     return select(ranked.c.person_id, ranked.c.old_value).where(ranked.c.rank == 1).subquery()
 
 

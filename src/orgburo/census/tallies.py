@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, Table, case, cast, delete, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Table,
+    case,
+    cast,
+    delete,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -35,7 +45,12 @@ def remove_member(session: Session, body_id: int, status: str, values: Mapping[s
 
 
 def change_value(
-    session: Session, body_id: int, status: str, dimension: str, old: AttributeValue, new: AttributeValue
+    session: Session,
+    body_id: int,
+    status: str,
+    dimension: str,
+    old: AttributeValue,
+    new: AttributeValue,
 ) -> None:
     """Move one current member from one value of `dimension` to another."""
     if dimension not in TALLIED:
@@ -65,8 +80,9 @@ def _tallied_ancestors(session: Session, body_id: int) -> Sequence[int]:
     return session.scalars(query).all()
 
 
-def _upsert_adding(session: Session, rows: Select[Any] | None = None,
-                   columns: list[str] | None = None) -> Any:
+def _upsert_adding(
+    session: Session, rows: Select[Any] | None = None, columns: list[str] | None = None
+) -> Any:
     """INSERT that adds `n` to an existing tally row instead of failing on it."""
     dialect = session.get_bind().dialect.name
     stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(TALLY_TABLE)
@@ -148,8 +164,12 @@ def count_current(session: Session, condition: ColumnElement[bool] | None = None
     for dimension in TALLIED:
         value = tally_text(_dimension_column(dimension))
         own = (
-            select(owner.label("owner_id"), Membership.status, value.label("value"),
-                   func.count().label("n"))
+            select(
+                owner.label("owner_id"),
+                Membership.status,
+                value.label("value"),
+                func.count().label("n"),
+            )
             .join(Person, Person.id == Membership.person_id)
             .join(Body, Body.id == Membership.body_id)
             .where(*where)
@@ -157,9 +177,16 @@ def count_current(session: Session, condition: ColumnElement[bool] | None = None
             .subquery()
         )
         rolled = (
-            select(BodyLink.ancestor_id, own.c.status, literal(dimension), own.c.value,
-                   func.sum(own.c.n))
-            .join(BodyLink, (BodyLink.descendant_id == own.c.owner_id) & BodyLink.valid_to.is_(None))
+            select(
+                BodyLink.ancestor_id,
+                own.c.status,
+                literal(dimension),
+                own.c.value,
+                func.sum(own.c.n),
+            )
+            .join(
+                BodyLink, (BodyLink.descendant_id == own.c.owner_id) & BodyLink.valid_to.is_(None)
+            )
             .where(own.c.owner_id.is_not(None))
             .group_by(BodyLink.ancestor_id, own.c.status, own.c.value)
         )
@@ -167,7 +194,7 @@ def count_current(session: Session, condition: ColumnElement[bool] | None = None
         session.execute(_upsert_adding(session, rolled, columns))
 
 
-def tally_text(column):  # type: ignore[no-untyped-def]
+def tally_text(column: Any) -> Any:
     """SQL spelling of tally_key: '' for unknown, true/false for booleans, text otherwise."""
     if column.type.python_type is bool:
         return case((column.is_(None), ""), (column, "true"), else_="false")

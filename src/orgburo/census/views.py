@@ -16,6 +16,7 @@ from orgburo.errors import NotFound, OrgburoError
 from orgburo.web.charts import bar_chart, stacked_chart
 from orgburo.web.deps import SessionDep
 from orgburo.web.errors import problems_of
+from orgburo.web.pages import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,11 +33,21 @@ def chart_for(composition: Composition) -> Markup:
 
 
 @router.get("/census", response_class=HTMLResponse)
-def census_page(request: Request, session: SessionDep, body: str = "", by: str = "social_situation",
-                at: str = "", since: str = "") -> Response:
+def census_page(
+    request: Request,
+    session: SessionDep,
+    body: str = "",
+    by: str = "social_situation",
+    at: str = "",
+    since: str = "",
+) -> Response:
     """Form, chart and table; errors are shown beside the field they concern."""
     form = {"body": body, "by": by, "at": at, "since": since}
-    context: dict[str, object] = {"form": form, "errors": {}, "dimensions": census.dimensions(session)}
+    context: dict[str, object] = {
+        "form": form,
+        "errors": {},
+        "dimensions": census.dimensions(session),
+    }
     status = 200
     if body:
         try:
@@ -45,7 +56,7 @@ def census_page(request: Request, session: SessionDep, body: str = "", by: str =
             status = error.http_status
             field = "body" if isinstance(error, NotFound) else None
             context["errors"] = {field or p["field"]: p["reason"] for p in problems_of(error)}
-    return request.app.state.templates.TemplateResponse(request, "census/census.html", context, status_code=status)
+    return render(request, "census/census.html", context, status_code=status)
 
 
 def _count(session: SessionDep, form: dict[str, str]) -> dict[str, object]:
@@ -54,6 +65,11 @@ def _count(session: SessionDep, form: dict[str, str]) -> dict[str, object]:
     result: dict[str, object] = {"composition": composition, "chart": chart_for(composition)}
     if form["since"]:
         start = parse_date("since", form["since"])
-        result["change"] = census.change(session, body_code=form["body"], by=form["by"].split(","),
-                                         start=start, end=at or date.today())
+        result["change"] = census.change(
+            session,
+            body_code=form["body"],
+            by=form["by"].split(","),
+            start=start,
+            end=at or date.today(),
+        )
     return result

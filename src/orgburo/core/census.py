@@ -9,8 +9,14 @@ from datetime import date
 from fractions import Fraction
 
 UNKNOWN = ""
-AGE_BANDS = ((0, 19, "under 20"), (20, 29, "20-29"), (30, 39, "30-39"), (40, 49, "40-49"),
-             (50, 59, "50-59"), (60, 200, "60 and over"))
+AGE_BANDS = (
+    (0, 19, "under 20"),
+    (20, 29, "20-29"),
+    (30, 39, "30-39"),
+    (40, 49, "40-49"),
+    (50, 59, "50-59"),
+    (60, 200, "60 and over"),
+)
 
 Key = tuple[str, ...]
 
@@ -39,7 +45,9 @@ class Composition:
         return next((c.count for c in self.cells if c.values == values), 0)
 
 
-def compose(body: str, at: date, dimensions: tuple[str, ...], counts: Iterable[tuple[Key, int]]) -> Composition:
+def compose(
+    body: str, at: date, dimensions: tuple[str, ...], counts: Iterable[tuple[Key, int]]
+) -> Composition:
     """A composition from (values, count) pairs; equal keys are added together.
 
     Cells are ordered by count, largest first, then by values, so output is stable.

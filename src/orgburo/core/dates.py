@@ -10,7 +10,9 @@ from orgburo.errors import Invalid
 def check_not_future(field: str, when: date, today: date) -> date:
     """History records what happened: a date after today is refused."""
     if when > today:
-        raise Invalid.one(field, f"{when.isoformat()} is in the future (today is {today.isoformat()})")
+        raise Invalid.one(
+            field, f"{when.isoformat()} is in the future (today is {today.isoformat()})"
+        )
     return when
 
 

@@ -54,29 +54,62 @@ def generate(
 ) -> tuple[int, int]:
     """Create `bodies` bodies and `members` members; the same seed gives the same data."""
     if members < 0 or bodies < 3:
-        raise Invalid.one("bodies" if bodies < 3 else "members", "need at least 3 bodies and 0 members")
+        raise Invalid.one(
+            "bodies" if bodies < 3 else "members", "need at least 3 bodies and 0 members"
+        )
     mix = mix or read_mix()
     rng = np.random.default_rng(seed)
     shape = tree_shape(bodies, rng)
-    rows = [{"code": c, "name": f"{lvl.title()} {c}", "parent": shape.codes[p] if p >= 0 else None,
-             "kind": k, "level": lvl, "zone": None, "opened": mix["joined"]["from"]}
-            for c, p, k, lvl in zip(shape.codes, shape.parents, shape.kinds, shape.levels, strict=True)]
+    rows = [
+        {
+            "code": c,
+            "name": f"{lvl.title()} {c}",
+            "parent": shape.codes[p] if p >= 0 else None,
+            "kind": k,
+            "level": lvl,
+            "zone": None,
+            "opened": mix["joined"]["from"],
+        }
+        for c, p, k, lvl in zip(shape.codes, shape.parents, shape.kinds, shape.levels, strict=True)
+    ]
     created_bodies = bodies_importer.load(session, rows, actor=actor).created
     cells = [shape.codes[i] for i in shape.cells]
-    plan = list(catalog(session)[n] for n in _attribute_names())
-    result = members_importer.load(session, _member_batches(members, cells, mix, rng, progress), plan, actor=actor)
-    audit.record(session, actor=actor, action="organization.generated", target=("seed", seed),
-                 after={"members": members, "bodies": bodies})
+    plan = [catalog(session)[n] for n in _attribute_names()]
+    result = members_importer.load(
+        session, _member_batches(members, cells, mix, rng, progress), plan, actor=actor
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="organization.generated",
+        target=("seed", seed),
+        after={"members": members, "bodies": bodies},
+    )
     return created_bodies, result.created
 
 
 def _attribute_names() -> list[str]:
-    return ["social_situation", "occupation", "sex", "birth_year", "nationality", "industry",
-            "komsomol", "red_army", "trade_union", "responsible_position", "party_schooling"]
+    return [
+        "social_situation",
+        "occupation",
+        "sex",
+        "birth_year",
+        "nationality",
+        "industry",
+        "komsomol",
+        "red_army",
+        "trade_union",
+        "responsible_position",
+        "party_schooling",
+    ]
 
 
 def _member_batches(
-    members: int, cells: list[str], mix: dict[str, Any], rng: np.random.Generator, progress: Progress | None
+    members: int,
+    cells: list[str],
+    mix: dict[str, Any],
+    rng: np.random.Generator,
+    progress: Progress | None,
 ) -> Iterator[pa.RecordBatch]:
     where = cell_of_each_member(members, len(cells), rng)
     cell_codes = pa.array(cells)
@@ -92,10 +125,14 @@ def _pick(rng: np.random.Generator, mix: dict[str, float], n: int) -> pa.Array:
     return pa.array(values).take(pa.array(rng.choice(len(values), size=n, p=p)))
 
 
-def _batch(start: int, stop: int, body: pa.Array, mix: dict[str, Any], rng: np.random.Generator) -> pa.RecordBatch:
+def _batch(
+    start: int, stop: int, body: pa.Array, mix: dict[str, Any], rng: np.random.Generator
+) -> pa.RecordBatch:
     n = stop - start
     born = mix["birth_year"]
-    years = np.clip(rng.normal(born["mean"], born["sd"], n).round(), born["min"], born["max"]).astype(np.int64)
+    years = np.clip(
+        rng.normal(born["mean"], born["sd"], n).round(), born["min"], born["max"]
+    ).astype(np.int64)
     first, last = date.fromisoformat(mix["joined"]["from"]), date.fromisoformat(mix["joined"]["to"])
     days = rng.integers(0, (last - first).days + 1, n)
     joined = np.datetime64(first) + days.astype("timedelta64[D]")

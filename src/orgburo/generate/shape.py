@@ -32,8 +32,12 @@ def tree_shape(bodies: int, rng: np.random.Generator) -> TreeShape:
     district_parent = 1 + _skewed_choice(rng, regions, districts)
     cell_parent = 1 + regions + _skewed_choice(rng, districts, cells)
     parents = np.concatenate([[-1], region_parent, district_parent, cell_parent])
-    codes = ["ROOT"] + [f"R{i:04d}" for i in range(regions)] + [f"D{i:06d}" for i in range(districts)] \
+    codes = (
+        ["ROOT"]
+        + [f"R{i:04d}" for i in range(regions)]
+        + [f"D{i:06d}" for i in range(districts)]
         + [f"C{i:07d}" for i in range(cells)]
+    )
     kinds = ["committee"] * (1 + regions + districts) + ["primary_organization"] * cells
     levels = ["centre"] + ["region"] * regions + ["district"] * districts + ["cell"] * cells
     first_cell = 1 + regions + districts

@@ -33,24 +33,47 @@ def read(session: Session, person: Person) -> MemberRead:
     spell = members.current_spell(session, person)
     body = session.get(Body, spell.body_id) if spell else None
     values = {k: v for k, v in members.describe(person).items() if k not in ("id", "name")}
-    return MemberRead(id=person.external_id, name=person.name, body=body.code if body else None,
-                      status=spell.status if spell else None, attributes=values, died_on=person.died_on)
+    return MemberRead(
+        id=person.external_id,
+        name=person.name,
+        body=body.code if body else None,
+        status=spell.status if spell else None,
+        attributes=values,
+        died_on=person.died_on,
+    )
 
 
 @router.get("/bodies/{code}/members", response_model=RosterRead)
-def list_members(code: str, session: SessionDep, q: str | None = Query(None, max_length=200),
-                 offset: int = Query(0, ge=0, le=10_000_000), limit: int = Query(50, ge=1, le=1000)) -> RosterRead:
+def list_members(
+    code: str,
+    session: SessionDep,
+    q: str | None = Query(None, max_length=200),
+    offset: int = Query(0, ge=0, le=10_000_000),
+    limit: int = Query(50, ge=1, le=1000),
+) -> RosterRead:
     """Current members of a body's subtree, optionally matching a name prefix or an id."""
     page = roster(session, body_code=code, q=q, offset=offset, limit=limit)
-    return RosterRead(members=[read(session, e.person) for e in page.entries], offset=page.offset,
-                      limit=page.limit, has_more=page.has_more)
+    return RosterRead(
+        members=[read(session, e.person) for e in page.entries],
+        offset=page.offset,
+        limit=page.limit,
+        has_more=page.has_more,
+    )
 
 
 @router.post("/members", response_model=MemberRead, status_code=201)
 def admit(payload: Admission, session: SessionDep, actor: ActorDep) -> MemberRead:
     """Admit a person to a body."""
-    person = members.admit(session, external_id=payload.id, name=payload.name, body_code=payload.body,
-                           on=payload.on, status=payload.status, attributes=payload.attributes, actor=actor)
+    person = members.admit(
+        session,
+        external_id=payload.id,
+        name=payload.name,
+        body_code=payload.body,
+        on=payload.on,
+        status=payload.status,
+        attributes=payload.attributes,
+        actor=actor,
+    )
     return read(session, person)
 
 
@@ -76,36 +99,59 @@ def confirm(id: str, payload: DatedChange, session: SessionDep, actor: ActorDep)
 @router.post("/members/{id}/transfer", response_model=MemberRead)
 def transfer(id: str, payload: Transfer, session: SessionDep, actor: ActorDep) -> MemberRead:
     """Transfer a member to another body."""
-    person = members.transfer(session, external_id=id, to_body_code=payload.to, on=payload.on, actor=actor)
+    person = members.transfer(
+        session, external_id=id, to_body_code=payload.to, on=payload.on, actor=actor
+    )
     return read(session, person)
 
 
 @router.post("/members/{id}/attributes", response_model=MemberRead)
-def change_attributes(id: str, payload: AttributeChange, session: SessionDep, actor: ActorDep) -> MemberRead:
+def change_attributes(
+    id: str, payload: AttributeChange, session: SessionDep, actor: ActorDep
+) -> MemberRead:
     """Record new attribute values."""
-    person = members.change_attributes(session, external_id=id, changes=payload.attributes,
-                                       on=payload.on, actor=actor)
+    person = members.change_attributes(
+        session, external_id=id, changes=payload.attributes, on=payload.on, actor=actor
+    )
     return read(session, person)
 
 
 @router.post("/members/{id}/end", response_model=MemberRead)
 def end(id: str, payload: Ending, session: SessionDep, actor: ActorDep) -> MemberRead:
     """End a membership: left, expelled or died."""
-    person = members.end(session, external_id=id, reason=payload.reason, on=payload.on,
-                         note=payload.note, actor=actor)
+    person = members.end(
+        session,
+        external_id=id,
+        reason=payload.reason,
+        on=payload.on,
+        note=payload.note,
+        actor=actor,
+    )
     return read(session, person)
 
 
 @router.get("/attributes", response_model=list[AttributeRead])
 def list_attributes(session: SessionDep) -> list[AttributeRead]:
     """Every attribute members can carry."""
-    return [AttributeRead(name=a.name, type=a.type, choices=list(a.choices), core=a.core,
-                          label=a.label) for a in attributes.catalog(session).values()]
+    return [
+        AttributeRead(name=a.name, type=a.type, choices=list(a.choices), core=a.core, label=a.label)
+        for a in attributes.catalog(session).values()
+    ]
 
 
 @router.post("/attributes", response_model=AttributeRead, status_code=201)
-def declare_attribute(payload: AttributeCreate, session: SessionDep, actor: ActorDep) -> AttributeRead:
+def declare_attribute(
+    payload: AttributeCreate, session: SessionDep, actor: ActorDep
+) -> AttributeRead:
     """Declare an organization-specific attribute."""
-    d = attributes.declare(session, name=payload.name, type=payload.type, choices=payload.choices,
-                           label=payload.label, actor=actor)
-    return AttributeRead(name=d.name, type=d.type, choices=list(d.choices), core=False, label=d.label)
+    d = attributes.declare(
+        session,
+        name=payload.name,
+        type=payload.type,
+        choices=payload.choices,
+        label=payload.label,
+        actor=actor,
+    )
+    return AttributeRead(
+        name=d.name, type=d.type, choices=list(d.choices), core=False, label=d.label
+    )

@@ -30,7 +30,9 @@ def catalog(session: Session) -> dict[str, Attribute]:
     """Every attribute a member may have: core first, then the declared ones."""
     declared = session.scalars(select(AttributeDefinition).order_by(AttributeDefinition.name))
     extra = {
-        d.name: Attribute(d.name, d.type, tuple(d.choices), tallied=False, core=False, label=d.label)
+        d.name: Attribute(
+            d.name, d.type, tuple(d.choices), tallied=False, core=False, label=d.label
+        )
         for d in declared
     }
     return {**CORE_ATTRIBUTES, **extra}
@@ -47,23 +49,34 @@ def declare(
 ) -> AttributeDefinition:
     """Declare an organization-specific attribute; no migration is needed."""
     _check_declaration(name, type, choices or [])
-    if name in RESERVED or session.scalar(select(AttributeDefinition).where(AttributeDefinition.name == name)):
+    if name in RESERVED or session.scalar(
+        select(AttributeDefinition).where(AttributeDefinition.name == name)
+    ):
         raise Conflict(f"name: an attribute called {name!r} already exists")
     definition = AttributeDefinition(name=name, type=type, choices=choices or [], label=label)
     session.add(definition)
     session.flush()
-    audit.record(session, actor=actor, action="attribute.declared", target=("attribute", name),
-                 after={"name": name, "type": type, "choices": choices or [], "label": label})
+    audit.record(
+        session,
+        actor=actor,
+        action="attribute.declared",
+        target=("attribute", name),
+        after={"name": name, "type": type, "choices": choices or [], "label": label},
+    )
     return definition
 
 
 def _check_declaration(name: str, type: str, choices: list[str]) -> None:
     if not _NAME.match(name):
-        raise Invalid.one("name", f"{name!r} must be lower-case letters, digits and _, starting with a letter")
+        raise Invalid.one(
+            "name", f"{name!r} must be lower-case letters, digits and _, starting with a letter"
+        )
     if type not in ATTRIBUTE_TYPES:
         raise Invalid.one("type", f"{type!r} is not one of {', '.join(ATTRIBUTE_TYPES)}")
     if (type == CHOICE) != bool(choices):
-        raise Invalid.one("choices", "a choice attribute needs choices, and only a choice attribute")
+        raise Invalid.one(
+            "choices", "a choice attribute needs choices, and only a choice attribute"
+        )
 
 
 def parse_attributes(

@@ -18,7 +18,14 @@ from orgburo.core.attributes import BOOLEAN, BOOLEAN_WORDS, CHOICE, INTEGER, STA
 from orgburo.errors import Problem
 
 MAX_PROBLEMS = 10_000
-TEXT_LIMITS = {"id": 100, "name": 300, "body": 64, "nationality": 80, "industry": 80, "workplace": 200}
+TEXT_LIMITS = {
+    "id": 100,
+    "name": 300,
+    "body": 64,
+    "nationality": 80,
+    "industry": 80,
+    "workplace": 200,
+}
 
 
 @dataclass
@@ -40,8 +47,13 @@ class BatchCheck:
         trimmed = pc.utf8_trim_whitespace(column)
         return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
-    def fail(self, mask: pa.Array | np.ndarray, column: str, reason: Callable[[object], str],
-             raw: pa.Array) -> None:
+    def fail(
+        self,
+        mask: pa.Array | np.ndarray,
+        column: str,
+        reason: Callable[[object], str],
+        raw: pa.Array,
+    ) -> None:
         """Record a problem for every row where `mask` is true."""
         flags = _as_numpy(mask)
         self.bad |= flags
@@ -49,7 +61,10 @@ class BatchCheck:
         where = np.flatnonzero(flags)
         shown = where[: max(room, 0)]
         values = raw.take(pa.array(shown)).to_pylist() if len(shown) else []
-        self.problems += [Problem(column, reason(v), self.first_row + int(i)) for i, v in zip(shown, values, strict=True)]
+        self.problems += [
+            Problem(column, reason(v), self.first_row + int(i))
+            for i, v in zip(shown, values, strict=True)
+        ]
         self.hidden += len(where) - len(shown)
 
 
@@ -64,24 +79,36 @@ def required_text(check: BatchCheck, name: str) -> pa.Array:
     values = check.text(name)
     check.fail(pc.is_null(values), name, lambda _: "must not be empty", values)
     limit = TEXT_LIMITS.get(name, 300)
-    check.fail(pc.greater(pc.utf8_length(values), limit), name,
-               lambda v: f"is longer than {limit} characters", values)
+    check.fail(
+        pc.greater(pc.utf8_length(values), limit),
+        name,
+        lambda v: f"is longer than {limit} characters",
+        values,
+    )
     return values
 
 
 def optional_text(check: BatchCheck, name: str, limit: int = 300) -> pa.Array:
     """A free-text column, possibly empty."""
     values = check.text(name)
-    check.fail(pc.greater(pc.utf8_length(values), limit), name,
-               lambda v: f"is longer than {limit} characters", values)
+    check.fail(
+        pc.greater(pc.utf8_length(values), limit),
+        name,
+        lambda v: f"is longer than {limit} characters",
+        values,
+    )
     return values
 
 
 def status(check: BatchCheck) -> pa.Array:
     """candidate or full."""
     values = check.text("status")
-    check.fail(pc.invert(pc.is_in(values, pa.array(STATUSES))), "status",
-               lambda v: f"{v!r} is not one of {', '.join(STATUSES)}", values)
+    check.fail(
+        pc.invert(pc.is_in(values, pa.array(STATUSES))),
+        "status",
+        lambda v: f"{v!r} is not one of {', '.join(STATUSES)}",
+        values,
+    )
     return values
 
 
@@ -89,12 +116,26 @@ def joined(check: BatchCheck, today: date) -> pa.Array:
     """An ISO date, not in the future."""
     values = check.text("joined")
     shaped = pc.match_substring_regex(values, r"^\d{4}-\d{2}-\d{2}$")
-    parsed = pc.cast(pc.strptime(pc.if_else(shaped, values, None), format="%Y-%m-%d", unit="s",
-                                 error_is_null=True), pa.date32())
-    check.fail(pc.is_null(parsed), "joined", lambda v: f"{v!r} is not a date in the form YYYY-MM-DD"
-               if v is not None else "must not be empty", values)
-    check.fail(pc.greater(parsed, pa.scalar(today, pa.date32())), "joined",
-               lambda v: f"{v} is in the future (today is {today.isoformat()})", values)
+    parsed = pc.cast(
+        pc.strptime(
+            pc.if_else(shaped, values, None), format="%Y-%m-%d", unit="s", error_is_null=True
+        ),
+        pa.date32(),
+    )
+    check.fail(
+        pc.is_null(parsed),
+        "joined",
+        lambda v: (
+            f"{v!r} is not a date in the form YYYY-MM-DD" if v is not None else "must not be empty"
+        ),
+        values,
+    )
+    check.fail(
+        pc.greater(parsed, pa.scalar(today, pa.date32())),
+        "joined",
+        lambda v: f"{v} is in the future (today is {today.isoformat()})",
+        values,
+    )
     return parsed
 
 
@@ -102,8 +143,12 @@ def attribute(check: BatchCheck, spec: Attribute, today: date) -> pa.Array:
     """Typed values of a declared or core attribute column."""
     values = check.text(spec.name)
     if spec.type == CHOICE:
-        check.fail(pc.invert(pc.is_in(values, pa.array(spec.choices))), spec.name,
-                   lambda v: f"{v!r} is not one of {', '.join(spec.choices)}", values)
+        check.fail(
+            pc.invert(pc.is_in(values, pa.array(spec.choices))),
+            spec.name,
+            lambda v: f"{v!r} is not one of {', '.join(spec.choices)}",
+            values,
+        )
         return values
     if spec.type == BOOLEAN:
         return _boolean(check, spec.name, values)
@@ -114,10 +159,16 @@ def attribute(check: BatchCheck, spec: Attribute, today: date) -> pa.Array:
 
 def _boolean(check: BatchCheck, name: str, values: pa.Array) -> pa.Array:
     lowered = pc.utf8_lower(values)
-    check.fail(pc.invert(pc.is_in(lowered, pa.array(list(BOOLEAN_WORDS)))), name,
-               lambda v: f"{v!r} is not a yes/no value (true, false, yes, no, 1, 0)", values)
+    check.fail(
+        pc.invert(pc.is_in(lowered, pa.array(list(BOOLEAN_WORDS)))),
+        name,
+        lambda v: f"{v!r} is not a yes/no value (true, false, yes, no, 1, 0)",
+        values,
+    )
     truthy = [w for w, b in BOOLEAN_WORDS.items() if b]
-    return pc.if_else(pc.is_null(lowered), pa.scalar(None, pa.bool_()), pc.is_in(lowered, pa.array(truthy)))
+    return pc.if_else(
+        pc.is_null(lowered), pa.scalar(None, pa.bool_()), pc.is_in(lowered, pa.array(truthy))
+    )
 
 
 def _integer(check: BatchCheck, name: str, values: pa.Array, today: date) -> pa.Array:
@@ -126,13 +177,21 @@ def _integer(check: BatchCheck, name: str, values: pa.Array, today: date) -> pa.
     numbers = pc.cast(pc.if_else(shaped, values, None), pa.int64())
     if name == "birth_year":
         low, high = 1800, today.year
-        check.fail(pc.or_(pc.less(numbers, low), pc.greater(numbers, high)), name,
-                   lambda v: f"{v} is not between {low} and {high}", values)
+        check.fail(
+            pc.or_(pc.less(numbers, low), pc.greater(numbers, high)),
+            name,
+            lambda v: f"{v} is not between {low} and {high}",
+            values,
+        )
     return numbers
 
 
 def born_before_joining(check: BatchCheck, joined_on: pa.Array, birth_year: pa.Array) -> None:
     """Nobody joins before they are born."""
     joined_year = pc.year(joined_on)
-    check.fail(pc.less(joined_year, birth_year), "joined",
-               lambda v: f"{v} is before the person's birth", joined_on)
+    check.fail(
+        pc.less(joined_year, birth_year),
+        "joined",
+        lambda v: f"{v} is before the person's birth",
+        joined_on,
+    )

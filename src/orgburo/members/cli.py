@@ -30,12 +30,21 @@ def _pairs(values: list[str]) -> dict[str, str]:
 
 
 @app.command("import")
-def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or Parquet file.")) -> None:
-    """Import members (columns: id,name,body,status,joined,social_situation,occupation,sex,birth_year,nationality,...)."""
+def import_(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or Parquet file."),
+) -> None:
+    """Import members from a CSV or Parquet file (columns in docs/file-formats.md)."""
     with progress_bar("members") as advance, transaction() as session:
-        result = importer.import_file(session, file, actor=cli_actor(), progress=advance,
-                                      batch_rows=get_settings().import_batch_rows)
-    console.print(f"{result.rows} rows: {result.created} members registered, {result.unchanged} unchanged")
+        result = importer.import_file(
+            session,
+            file,
+            actor=cli_actor(),
+            progress=advance,
+            batch_rows=get_settings().import_batch_rows,
+        )
+    console.print(
+        f"{result.rows} rows: {result.created} members registered, {result.unchanged} unchanged"
+    )
 
 
 @app.command("admit")
@@ -49,8 +58,16 @@ def admit(
 ) -> None:
     """Admit a person as a candidate or full member."""
     with transaction() as session:
-        members.admit(session, external_id=id, name=name, body_code=body, status=status,
-                      on=required_date(on, "on"), attributes=_pairs(set_), actor=cli_actor())
+        members.admit(
+            session,
+            external_id=id,
+            name=name,
+            body_code=body,
+            status=status,
+            on=required_date(on, "on"),
+            attributes=_pairs(set_),
+            actor=cli_actor(),
+        )
     console.print(f"admitted {id} to {body}")
 
 
@@ -63,32 +80,54 @@ def confirm(id: str = typer.Argument(...), on: str | None = typer.Option(None)) 
 
 
 @app.command("transfer")
-def transfer(id: str = typer.Argument(...), to: str = typer.Option(..., help="Code of the receiving body."),
-             on: str | None = typer.Option(None)) -> None:
+def transfer(
+    id: str = typer.Argument(...),
+    to: str = typer.Option(..., help="Code of the receiving body."),
+    on: str | None = typer.Option(None),
+) -> None:
     """Transfer a member to another body."""
     with transaction() as session:
-        members.transfer(session, external_id=id, to_body_code=to, on=required_date(on, "on"),
-                         actor=cli_actor())
+        members.transfer(
+            session, external_id=id, to_body_code=to, on=required_date(on, "on"), actor=cli_actor()
+        )
     console.print(f"transferred {id} to {to}")
 
 
 @app.command("update")
-def update(id: str = typer.Argument(...), set_: list[str] = typer.Option(..., "--set", help="NAME=VALUE; repeat."),
-           on: str | None = typer.Option(None)) -> None:
+def update(
+    id: str = typer.Argument(...),
+    set_: list[str] = typer.Option(..., "--set", help="NAME=VALUE; repeat."),
+    on: str | None = typer.Option(None),
+) -> None:
     """Record new attribute values; the old ones stay in the history."""
     with transaction() as session:
-        members.change_attributes(session, external_id=id, changes=_pairs(set_),
-                                  on=required_date(on, "on"), actor=cli_actor())
+        members.change_attributes(
+            session,
+            external_id=id,
+            changes=_pairs(set_),
+            on=required_date(on, "on"),
+            actor=cli_actor(),
+        )
     console.print(f"updated {id}")
 
 
 @app.command("end")
-def end(id: str = typer.Argument(...), reason: str = typer.Option(..., help="left, expelled or died."),
-        on: str | None = typer.Option(None), note: str | None = typer.Option(None)) -> None:
+def end(
+    id: str = typer.Argument(...),
+    reason: str = typer.Option(..., help="left, expelled or died."),
+    on: str | None = typer.Option(None),
+    note: str | None = typer.Option(None),
+) -> None:
     """End a membership."""
     with transaction() as session:
-        members.end(session, external_id=id, reason=reason, on=required_date(on, "on"), note=note,
-                    actor=cli_actor())
+        members.end(
+            session,
+            external_id=id,
+            reason=reason,
+            on=required_date(on, "on"),
+            note=note,
+            actor=cli_actor(),
+        )
     console.print(f"{id}: {reason}")
 
 
@@ -99,15 +138,19 @@ def show(id: str = typer.Argument(...)) -> None:
         person = members.get_or_raise(session, id)
         table = Table("date", "event", "body", "status", "detail", title=f"{person.name} ({id})")
         for entry in history(session, person):
-            table.add_row(str(entry.on), entry.kind, entry.body or "", entry.status or "", entry.detail)
+            table.add_row(
+                str(entry.on), entry.kind, entry.body or "", entry.status or "", entry.detail
+            )
         values = members.describe(person)
     console.print(table)
     console.print(", ".join(f"{k}: {v}" for k, v in values.items() if v is not None))
 
 
 @app.command("export")
-def export(output: Path = typer.Argument(..., help="File to write: .csv or .parquet."),
-           body: str = typer.Option(..., help="Export the current members of this subtree.")) -> None:
+def export(
+    output: Path = typer.Argument(..., help="File to write: .csv or .parquet."),
+    body: str = typer.Option(..., help="Export the current members of this subtree."),
+) -> None:
     """Export a subtree's current members in the import layout."""
     with transaction() as session:
         written = export_members(session, body, output)
@@ -115,14 +158,18 @@ def export(output: Path = typer.Argument(..., help="File to write: .csv or .parq
 
 
 @attributes_app.command("add")
-def attribute_add(name: str = typer.Argument(...),
-                  type: str = typer.Option("text", help="text, integer, boolean or choice."),
-                  choices: str | None = typer.Option(None, help="Comma-separated, for type choice."),
-                  label: str = typer.Option("", help="Label shown on pages.")) -> None:
+def attribute_add(
+    name: str = typer.Argument(...),
+    type: str = typer.Option("text", help="text, integer, boolean or choice."),
+    choices: str | None = typer.Option(None, help="Comma-separated, for type choice."),
+    label: str = typer.Option("", help="Label shown on pages."),
+) -> None:
     """Declare an organization-specific attribute (no migration needed)."""
     options = [c.strip() for c in choices.split(",")] if choices else None
     with transaction() as session:
-        attributes.declare(session, name=name, type=type, choices=options, label=label, actor=cli_actor())
+        attributes.declare(
+            session, name=name, type=type, choices=options, label=label, actor=cli_actor()
+        )
     console.print(f"declared {name}")
 
 
@@ -132,6 +179,10 @@ def attribute_list() -> None:
     with transaction() as session:
         table = Table("name", "type", "choices", "core")
         for attribute in attributes.catalog(session).values():
-            table.add_row(attribute.name, attribute.type, ", ".join(attribute.choices),
-                          "yes" if attribute.core else "")
+            table.add_row(
+                attribute.name,
+                attribute.type,
+                ", ".join(attribute.choices),
+                "yes" if attribute.core else "",
+            )
     console.print(table)

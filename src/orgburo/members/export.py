@@ -29,8 +29,14 @@ def member_rows(session: Session, body_code: str) -> Iterator[list[dict[str, Any
     query = (
         select(Person, Body.code, Membership.status, Membership.started_on)
         .join(Membership, and_(Membership.person_id == Person.id, Membership.ended_on.is_(None)))
-        .join(BodyLink, and_(BodyLink.descendant_id == Membership.body_id,
-                             BodyLink.ancestor_id == body.id, BodyLink.valid_to.is_(None)))
+        .join(
+            BodyLink,
+            and_(
+                BodyLink.descendant_id == Membership.body_id,
+                BodyLink.ancestor_id == body.id,
+                BodyLink.valid_to.is_(None),
+            ),
+        )
         .join(Body, Body.id == Membership.body_id)
         .order_by(Person.id)
         .execution_options(yield_per=BATCH)
@@ -46,8 +52,13 @@ def member_rows(session: Session, body_code: str) -> Iterator[list[dict[str, Any
 
 
 def _row(person: Person, code: str, status: str, started: Any, custom: list[str]) -> dict[str, Any]:
-    row = {"id": person.external_id, "name": person.name, "body": code, "status": status,
-           "joined": started}
+    row = {
+        "id": person.external_id,
+        "name": person.name,
+        "body": code,
+        "status": status,
+        "joined": started,
+    }
     row.update({n: getattr(person, n) for n in CORE_ATTRIBUTES})
     row.update({n: (person.extra or {}).get(n) for n in custom})
     return row
@@ -62,12 +73,18 @@ def export_members(session: Session, body_code: str, path: Path) -> int:
         for rows in member_rows(session, body_code):
             table = pa.Table.from_pylist(rows)
             if writer is None:
-                writer = pq.ParquetWriter(path, table.schema) if fmt == "parquet" else pacsv.CSVWriter(path, table.schema)
+                writer = (
+                    pq.ParquetWriter(path, table.schema)
+                    if fmt == "parquet"
+                    else pacsv.CSVWriter(path, table.schema)
+                )
             writer.write_table(table.cast(writer.schema) if fmt == "parquet" else table)
             written += table.num_rows
     finally:
         if writer is not None:
             writer.close()
     if writer is None:
-        path.write_text(",".join(["id", "name", "body", "status", "joined", *CORE_ATTRIBUTES]) + "\n")
+        path.write_text(
+            ",".join(["id", "name", "body", "status", "joined", *CORE_ATTRIBUTES]) + "\n"
+        )
     return written

@@ -27,18 +27,65 @@ def history(session: Session, person: Person) -> list[HistoryEntry]:
     entries: list[tuple[date, int, HistoryEntry]] = []
     for spell, body in spells(session, person):
         if spell.start_reason == "admitted":
-            entries.append((spell.started_on, 0, HistoryEntry(
-                spell.started_on, "admitted", body.code, spell.status, f"admitted as {spell.status}")))
+            entries.append(
+                (
+                    spell.started_on,
+                    0,
+                    HistoryEntry(
+                        spell.started_on,
+                        "admitted",
+                        body.code,
+                        spell.status,
+                        f"admitted as {spell.status}",
+                    ),
+                )
+            )
         elif spell.start_reason == "transferred":
-            entries.append((spell.started_on, 0, HistoryEntry(
-                spell.started_on, "transferred", body.code, spell.status, f"transferred to {body.code}")))
+            entries.append(
+                (
+                    spell.started_on,
+                    0,
+                    HistoryEntry(
+                        spell.started_on,
+                        "transferred",
+                        body.code,
+                        spell.status,
+                        f"transferred to {body.code}",
+                    ),
+                )
+            )
         elif spell.start_reason == "confirmed":
-            entries.append((spell.started_on, 0, HistoryEntry(
-                spell.started_on, "confirmed", body.code, spell.status, "confirmed as full member")))
+            entries.append(
+                (
+                    spell.started_on,
+                    0,
+                    HistoryEntry(
+                        spell.started_on,
+                        "confirmed",
+                        body.code,
+                        spell.status,
+                        "confirmed as full member",
+                    ),
+                )
+            )
         if spell.ended_on is not None and spell.end_reason not in ("confirmed", "transferred"):
-            entries.append((spell.ended_on, 1, HistoryEntry(
-                spell.ended_on, spell.end_reason or "ended", body.code, spell.status, spell.note or "")))
+            entries.append(
+                (
+                    spell.ended_on,
+                    1,
+                    HistoryEntry(
+                        spell.ended_on,
+                        spell.end_reason or "ended",
+                        body.code,
+                        spell.status,
+                        spell.note or "",
+                    ),
+                )
+            )
     for event in attribute_events(session, person):
-        detail = f"{event.attribute}: {event.old_value or '(unknown)'} → {event.new_value or '(unknown)'}"
-        entries.append((event.on, 2, HistoryEntry(event.on, event.kind, None, None, event.note or detail)))
+        old, new = event.old_value or "(unknown)", event.new_value or "(unknown)"
+        detail = f"{event.attribute}: {old} → {new}"
+        entries.append(
+            (event.on, 2, HistoryEntry(event.on, event.kind, None, None, event.note or detail))
+        )
     return [entry for _, _, entry in sorted(entries, key=lambda t: (t[0], t[1]))]

@@ -29,8 +29,18 @@ from orgburo.members.attributes import catalog
 from orgburo.members.staging import Staging
 from orgburo.tabular import Progress, TableReader
 
-REQUIRED = ("id", "name", "body", "status", "joined", "social_situation", "occupation", "sex",
-            "birth_year", "nationality")
+REQUIRED = (
+    "id",
+    "name",
+    "body",
+    "status",
+    "joined",
+    "social_situation",
+    "occupation",
+    "sex",
+    "birth_year",
+    "nationality",
+)
 
 
 @dataclass(frozen=True)
@@ -54,10 +64,21 @@ def import_file(
     reader = TableReader(path, batch_rows)
     known = catalog(session)
     plan = column_plan(reader.columns(), known)
-    result = load(session, reader.batches(progress), plan, actor=actor, extra_problems=reader.bad_rows)
-    audit.record(session, actor=actor, action="members.imported", target=("file", path.name),
-                 after={"sha256": _digest(path), "rows": result.rows, "created": result.created,
-                        "unchanged": result.unchanged})
+    result = load(
+        session, reader.batches(progress), plan, actor=actor, extra_problems=reader.bad_rows
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="members.imported",
+        target=("file", path.name),
+        after={
+            "sha256": _digest(path),
+            "rows": result.rows,
+            "created": result.created,
+            "unchanged": result.unchanged,
+        },
+    )
     return result
 
 
@@ -72,8 +93,11 @@ def _digest(path: Path) -> str:
 def column_plan(columns: Sequence[str], known: dict[str, Attribute]) -> list[Attribute]:
     """The attribute columns of a file, after checking its header."""
     problems = [Problem(c, "required column is missing") for c in REQUIRED if c not in columns]
-    problems += [Problem(c, "is not a known attribute; declare it with `orgburo attributes add`")
-                 for c in columns if c not in REQUIRED and c not in known]
+    problems += [
+        Problem(c, "is not a known attribute; declare it with `orgburo attributes add`")
+        for c in columns
+        if c not in REQUIRED and c not in known
+    ]
     repeated = {c for c in columns if list(columns).count(c) > 1}
     problems += [Problem(c, "appears more than once in the header") for c in sorted(repeated)]
     if problems:
@@ -103,7 +127,9 @@ def load(
     if not problems:
         problems += staging.problems_in_store(checks.MAX_PROBLEMS)
     if problems:
-        raise Invalid(problems + ([Problem("(file)", f"{hidden} more problems not listed")] if hidden else []))
+        raise Invalid(
+            problems + ([Problem("(file)", f"{hidden} more problems not listed")] if hidden else [])
+        )
     created = staging.register()
     return ImportResult(rows=rows, created=created, unchanged=rows - created)
 
@@ -130,9 +156,12 @@ def _as_json(custom: dict[str, pa.Array], rows: int) -> pa.Array:
     if not custom:
         return pa.array(["{}"] * rows, pa.string())
     values = {n: v.to_pylist() for n, v in custom.items()}
-    return pa.array([
-        json.dumps({n: values[n][i] for n in custom if values[n][i] is not None}, sort_keys=True)
-        for i in range(rows)
-    ], pa.string())
-
-
+    return pa.array(
+        [
+            json.dumps(
+                {n: values[n][i] for n in custom if values[n][i] is not None}, sort_keys=True
+            )
+            for i in range(rows)
+        ],
+        pa.string(),
+    )

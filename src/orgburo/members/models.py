@@ -82,7 +82,9 @@ class MemberEvent(Base):
     old_value: Mapped[str | None] = mapped_column(String(300))
     new_value: Mapped[str | None] = mapped_column(String(300))
     note: Mapped[str | None] = mapped_column(String(500))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    recorded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 
     __table_args__ = (
         Index("ix_member_events_person", "person_id", "on"),

@@ -44,14 +44,24 @@ def roster(
     query = (
         select(Person, Body.code, Membership.status)
         .join(Membership, and_(Membership.person_id == Person.id, Membership.ended_on.is_(None)))
-        .join(BodyLink, and_(BodyLink.descendant_id == Membership.body_id,
-                             BodyLink.ancestor_id == body.id, BodyLink.valid_to.is_(None)))
+        .join(
+            BodyLink,
+            and_(
+                BodyLink.descendant_id == Membership.body_id,
+                BodyLink.ancestor_id == body.id,
+                BodyLink.valid_to.is_(None),
+            ),
+        )
         .join(Body, Body.id == Membership.body_id)
     )
     if q and q.strip():
         text = q.strip()
-        query = query.where(or_(Person.external_id == text,
-                                and_(Person.name >= text, Person.name < text + "\U0010ffff")))
+        query = query.where(
+            or_(
+                Person.external_id == text,
+                and_(Person.name >= text, Person.name < text + "\U0010ffff"),
+            )
+        )
     rows = session.execute(query.order_by(Person.id).offset(offset).limit(limit + 1)).all()
     entries = [RosterEntry(p, code, status) for p, code, status in rows[:limit]]
     return RosterPage(entries, offset, limit, len(rows) > limit)

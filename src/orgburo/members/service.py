@@ -19,7 +19,13 @@ from orgburo.actors import Actor
 from orgburo.bodies import service as bodies
 from orgburo.bodies.models import Body
 from orgburo.census import tallies
-from orgburo.core.attributes import CORE_ATTRIBUTES, STATUSES, AttributeValue, check_birth_year, tally_key
+from orgburo.core.attributes import (
+    CORE_ATTRIBUTES,
+    STATUSES,
+    AttributeValue,
+    check_birth_year,
+    tally_key,
+)
 from orgburo.core.dates import check_not_before, check_not_future
 from orgburo.errors import Conflict, Invalid, NotFound
 from orgburo.members.attributes import catalog, parse_attributes
@@ -43,7 +49,9 @@ def get_or_raise(session: Session, external_id: str, field: str = "id") -> Perso
 
 def current_spell(session: Session, person: Person) -> Membership | None:
     """The person's open membership spell, if they are a member now."""
-    query = select(Membership).where(Membership.person_id == person.id, Membership.ended_on.is_(None))
+    query = select(Membership).where(
+        Membership.person_id == person.id, Membership.ended_on.is_(None)
+    )
     return session.scalar(query)
 
 
@@ -73,7 +81,9 @@ def admit(
     else:
         _check_readmission(session, person, on)
     spell = _open_spell(session, person, body, status, on, "admitted")
-    _audit(session, actor, "member.admitted", person, None, {**describe(person), **_spell(spell, body)})
+    _audit(
+        session, actor, "member.admitted", person, None, {**describe(person), **_spell(spell, body)}
+    )
     return person
 
 
@@ -126,14 +136,17 @@ def _check_readmission(session: Session, person: Person, on: date) -> None:
 
 def _check_change_date(session: Session, person: Person, on: date) -> None:
     check_not_future("on", on, date.today())
-    check_not_before("on", on, last_change_date(session, person), "the person's last recorded change")
+    check_not_before(
+        "on", on, last_change_date(session, person), "the person's last recorded change"
+    )
     _check_born_by(person.birth_year, on)
 
 
 def last_change_date(session: Session, person: Person) -> date:
     """The latest date in the person's history; new records may not predate it."""
     spells = select(func.max(func.coalesce(Membership.ended_on, Membership.started_on))).where(
-        Membership.person_id == person.id)
+        Membership.person_id == person.id
+    )
     events = select(func.max(MemberEvent.on)).where(MemberEvent.person_id == person.id)
     dates = [d for d in (session.scalar(spells), session.scalar(events)) if d is not None]
     return max(dates, default=date.min)
@@ -142,15 +155,18 @@ def last_change_date(session: Session, person: Person) -> date:
 def _open_spell(
     session: Session, person: Person, body: Body, status: str, on: date, reason: str
 ) -> Membership:
-    spell = Membership(person_id=person.id, body_id=body.id, status=status, started_on=on,
-                       start_reason=reason)
+    spell = Membership(
+        person_id=person.id, body_id=body.id, status=status, started_on=on, start_reason=reason
+    )
     session.add(spell)
     session.flush()
     tallies.add_member(session, body.id, status, tallies.tallied_values(person))
     return spell
 
 
-def _close_spell(session: Session, person: Person, spell: Membership, on: date, reason: str) -> None:
+def _close_spell(
+    session: Session, person: Person, spell: Membership, on: date, reason: str
+) -> None:
     spell.ended_on = on
     spell.end_reason = reason
     session.flush()
@@ -171,8 +187,16 @@ def _audit(
 ) -> None:
     spell = current_spell(session, person)
     body_id = spell.body_id if spell else None
-    audit.record(session, actor=actor, action=action, target=("person", person.external_id),
-                 before=before, after=after, body_id=body_id, person_id=person.id)
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        target=("person", person.external_id),
+        before=before,
+        after=after,
+        body_id=body_id,
+        person_id=person.id,
+    )
 
 
 def _member_now(session: Session, external_id: str, on: date) -> tuple[Person, Membership]:
@@ -197,7 +221,9 @@ def confirm(session: Session, *, external_id: str, on: date, actor: Actor) -> Pe
     return person
 
 
-def transfer(session: Session, *, external_id: str, to_body_code: str, on: date, actor: Actor) -> Person:
+def transfer(
+    session: Session, *, external_id: str, to_body_code: str, on: date, actor: Actor
+) -> Person:
     """Move a member to another body from `on`, keeping their status."""
     person, spell = _member_now(session, external_id, on)
     target = _open_body(session, to_body_code, on)
@@ -210,8 +236,15 @@ def transfer(session: Session, *, external_id: str, to_body_code: str, on: date,
     return person
 
 
-def end(session: Session, *, external_id: str, reason: str, on: date, actor: Actor,
-        note: str | None = None) -> Person:
+def end(
+    session: Session,
+    *,
+    external_id: str,
+    reason: str,
+    on: date,
+    actor: Actor,
+    note: str | None = None,
+) -> Person:
     """End a membership: the member left, was expelled, or died."""
     if reason not in END_REASONS:
         raise Invalid.one("reason", f"{reason!r} is not one of {', '.join(END_REASONS)}")
@@ -241,15 +274,28 @@ def change_attributes(
 
 
 def _change_one(
-    session: Session, person: Person, spell: Membership | None, name: str, value: AttributeValue, on: date
+    session: Session,
+    person: Person,
+    spell: Membership | None,
+    name: str,
+    value: AttributeValue,
+    on: date,
 ) -> None:
     old = getattr(person, name) if name in CORE_ATTRIBUTES else (person.extra or {}).get(name)
     if old == value:
         return
     if name == "birth_year":
         check_birth_year(_int_or_none(value), date.today())
-    session.add(MemberEvent(person_id=person.id, kind="attribute_changed", on=on, attribute=name,
-                            old_value=_stored(old), new_value=_stored(value)))
+    session.add(
+        MemberEvent(
+            person_id=person.id,
+            kind="attribute_changed",
+            on=on,
+            attribute=name,
+            old_value=_stored(old),
+            new_value=_stored(value),
+        )
+    )
     if name in CORE_ATTRIBUTES:
         setattr(person, name, value)
     else:
@@ -260,8 +306,6 @@ def _change_one(
 
 def _stored(value: AttributeValue) -> str | None:
     return None if value is None else tally_key(value)
-
-
 
 
 def spells(session: Session, person: Person) -> Sequence[tuple[Membership, Body]]:

@@ -54,7 +54,7 @@ class Staging:
     @classmethod
     def create(cls, session: Session, custom: list[Attribute]) -> Staging:
         """An empty staging table on the session's connection."""
-        columns = [
+        columns: list[Column[Any]] = [
             Column("row", BigInteger, primary_key=True),
             Column("external_id", String),
             Column("name", String),
@@ -64,8 +64,9 @@ class Staging:
             *[Column(a.name, _SQL_TYPES.get(a.type, String)()) for a in CORE],
             Column("extra", Text),
         ]
-        table = Table(f"staging_members_{uuid.uuid4().hex[:8]}", MetaData(), *columns,
-                      prefixes=["TEMPORARY"])
+        table = Table(
+            f"staging_members_{uuid.uuid4().hex[:8]}", MetaData(), *columns, prefixes=["TEMPORARY"]
+        )
         table.create(session.connection())
         return cls(session, table)
 
@@ -86,29 +87,55 @@ class Staging:
         query = (
             select(s.row, s.body_code, Body.closed_on)
             .outerjoin(Body, Body.code == s.body_code)
-            .where(or_(Body.id.is_(None), and_(Body.closed_on.is_not(None), Body.closed_on <= s.joined)))
-            .order_by(s.row).limit(limit)
+            .where(
+                or_(
+                    Body.id.is_(None), and_(Body.closed_on.is_not(None), Body.closed_on <= s.joined)
+                )
+            )
+            .order_by(s.row)
+            .limit(limit)
         )
-        return [Problem("body", f"no body has the code {code!r}" if closed is None
-                        else f"{code!r} was closed on {closed}", row)
-                for row, code, closed in self.session.execute(query)]
+        return [
+            Problem(
+                "body",
+                f"no body has the code {code!r}"
+                if closed is None
+                else f"{code!r} was closed on {closed}",
+                row,
+            )
+            for row, code, closed in self.session.execute(query)
+        ]
 
     def _repeated_ids(self, limit: int) -> list[Problem]:
         s = self.table.c
-        query = (select(s.external_id, func.min(s.row), func.max(s.row)).group_by(s.external_id)
-                 .having(func.count() > 1).order_by(func.min(s.row)).limit(limit))
-        return [Problem("id", f"{eid!r} also appears on row {first}", last)
-                for eid, first, last in self.session.execute(query)]
+        query = (
+            select(s.external_id, func.min(s.row), func.max(s.row))
+            .group_by(s.external_id)
+            .having(func.count() > 1)
+            .order_by(func.min(s.row))
+            .limit(limit)
+        )
+        return [
+            Problem("id", f"{eid!r} also appears on row {first}", last)
+            for eid, first, last in self.session.execute(query)
+        ]
 
     def _conflicts(self, limit: int) -> list[Problem]:
         s = self.table.c
         spell = select(Membership).where(Membership.ended_on.is_(None)).subquery()
-        first = (select(Membership.person_id, func.min(Membership.started_on).label("joined"))
-                 .group_by(Membership.person_id).subquery())
-        differs = [(n, getattr(Person, n).is_distinct_from(s[n])) for n in ("name", *CORE_ATTRIBUTES)]
-        differs += [("body", Body.code.is_distinct_from(s.body_code)),
-                    ("status", spell.c.status.is_distinct_from(s.status)),
-                    ("joined", first.c.joined.is_distinct_from(s.joined))]
+        first = (
+            select(Membership.person_id, func.min(Membership.started_on).label("joined"))
+            .group_by(Membership.person_id)
+            .subquery()
+        )
+        differs = [
+            (n, getattr(Person, n).is_distinct_from(s[n])) for n in ("name", *CORE_ATTRIBUTES)
+        ]
+        differs += [
+            ("body", Body.code.is_distinct_from(s.body_code)),
+            ("status", spell.c.status.is_distinct_from(s.status)),
+            ("joined", first.c.joined.is_distinct_from(s.joined)),
+        ]
         column = case(*[(condition, literal(name)) for name, condition in differs], else_=None)
         query = (
             select(s.row, s.external_id, column.label("differs"))
@@ -120,9 +147,15 @@ class Staging:
         )
         candidates = query.subquery()
         found = select(candidates).where(candidates.c.differs.is_not(None)).limit(limit)
-        return [Problem(name, f"{eid!r} is already registered with another {name}; "
-                        "change it with `orgburo members update`, not by import", row)
-                for row, eid, name in self.session.execute(found)]
+        return [
+            Problem(
+                name,
+                f"{eid!r} is already registered with another {name}; "
+                "change it with `orgburo members update`, not by import",
+                row,
+            )
+            for row, eid, name in self.session.execute(found)
+        ]
 
     def register(self) -> int:
         """Create persons and their memberships for the staged rows not yet registered."""
@@ -131,14 +164,18 @@ class Staging:
         fresh = ~exists().where(Person.external_id == s.external_id)
         person_columns = ["external_id", "name", *CORE_ATTRIBUTES, "extra"]
         values = [s.external_id, s.name, *[s[n] for n in CORE_ATTRIBUTES], self._json(s.extra)]
-        self.session.execute(insert(Person).from_select(person_columns, select(*values).where(fresh)))
+        self.session.execute(
+            insert(Person).from_select(person_columns, select(*values).where(fresh))
+        )
         new = Person.id > before
-        self.session.execute(insert(Membership).from_select(
-            ["person_id", "body_id", "status", "started_on", "start_reason"],
-            select(Person.id, Body.id, s.status, s.joined, literal("admitted"))
-            .join(Person, and_(Person.external_id == s.external_id, new))
-            .join(Body, Body.code == s.body_code),
-        ))
+        self.session.execute(
+            insert(Membership).from_select(
+                ["person_id", "body_id", "status", "started_on", "start_reason"],
+                select(Person.id, Body.id, s.status, s.joined, literal("admitted"))
+                .join(Person, and_(Person.external_id == s.external_id, new))
+                .join(Body, Body.code == s.body_code),
+            )
+        )
         created = self.session.scalar(select(func.count()).select_from(Person).where(new)) or 0
         tallies.count_current(self.session, Membership.person_id > before)
         return created

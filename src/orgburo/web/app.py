@@ -24,13 +24,22 @@ HERE = Path(__file__).parent
 
 def create_app(engine: Engine | None = None) -> FastAPI:
     """A configured application; tests pass their own engine."""
-    app = FastAPI(title="Orgburo", version=__version__,
-                  description="Run a large membership organization built as a tree of bodies.")
+    app = FastAPI(
+        title="Orgburo",
+        version=__version__,
+        description="Run a large membership organization built as a tree of bodies.",
+    )
     app.state.engine = engine or default_engine()
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for router in (bodies_api.router, members_api.router, census_api.router,
-                   bodies_views.router, members_views.router, census_views.router):
+    for router in (
+        bodies_api.router,
+        members_api.router,
+        census_api.router,
+        bodies_views.router,
+        members_views.router,
+        census_views.router,
+    ):
         app.include_router(router)
     errors.install(app)
     return app

@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from orgburo.errors import Invalid, OrgburoError
+from orgburo.web.pages import render
 
 
 def problems_of(error: OrgburoError) -> list[dict[str, object]]:
@@ -22,8 +23,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(OrgburoError)
     async def handle(request: Request, error: OrgburoError) -> Response:
         if request.url.path.startswith("/api"):
-            return JSONResponse({"detail": str(error), "problems": problems_of(error)},
-                                status_code=error.http_status)
-        templates = request.app.state.templates
-        return templates.TemplateResponse(request, "error.html", {"error": error, "problems": problems_of(error)},
-                                          status_code=error.http_status)
+            return JSONResponse(
+                {"detail": str(error), "problems": problems_of(error)},
+                status_code=error.http_status,
+            )
+        return render(
+            request,
+            "error.html",
+            {"error": error, "problems": problems_of(error)},
+            status_code=error.http_status,
+        )
