@@ -6,14 +6,15 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from sqlalchemy import Engine
 
 from orgburo import audit
 from orgburo.actors import cli_actor
 from orgburo.bodies.cli import app as bodies_app
 from orgburo.census.cli import census_command
 from orgburo.cli_support import console, errors, progress_bar, transaction
-from orgburo.config import get_settings
 from orgburo.db import default_engine
+from orgburo.elections.tally_cli import register as register_tally
 from orgburo.generate import service as generator
 from orgburo.members.cli import app as members_app
 from orgburo.members.cli import attributes_app
@@ -33,6 +34,7 @@ app.add_typer(members_app, name="members")
 app.add_typer(attributes_app, name="attributes")
 app.add_typer(audit_app, name="audit")
 app.command("census")(census_command)
+register_tally(app)
 
 
 @db_app.command("upgrade")
@@ -111,17 +113,46 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
 ) -> None:
-    """Run the web application and the HTTP API."""
+    """Run the web application and the HTTP API on ORGBURO_DATABASE_URL."""
+    upgrade(default_engine())
+    _serve(default_engine(), host, port)
+
+
+@app.command("demo")
+def demo(
+    database: Path = typer.Option(Path("var/demo.sqlite3"), help="SQLite file, made anew."),
+    members: int = typer.Option(20_000, min=0, help="Members of the demo organization."),
+    bodies: int = typer.Option(400, min=3, help="Bodies of the demo organization."),
+    serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Start the web UI after."),
+    host: str = typer.Option("127.0.0.1"),
+    port: int = typer.Option(8000),
+) -> None:
+    """Build the demo organization in a fresh SQLite file, print its census, serve the web UI."""
+    from orgburo.census import service as census_service
+    from orgburo.census.cli import show_composition
+    from orgburo.db import make_engine
+
+    for stale in database.parent.glob(database.name + "*"):
+        stale.unlink()
+    engine = make_engine(f"sqlite:///{database}")
+    upgrade(engine)
+    with progress_bar("demo members") as advance, transaction(engine) as session:
+        generator.generate(
+            session, members=members, bodies=bodies, seed=1, actor=cli_actor(), progress=advance
+        )
+        composition = census_service.census(session, body_code="ROOT", by=["social_situation"])
+    show_composition(composition, "table", None)
+    if serve_after:
+        _serve(engine, host, port)
+
+
+def _serve(engine: Engine, host: str, port: int) -> None:
     import uvicorn
 
     from orgburo.web.app import create_app
 
-    upgrade(default_engine())
-    console.print(
-        f"Orgburo on http://{host}:{port}/  (API docs at /docs; "
-        f"database {get_settings().database_url})"
-    )
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    console.print(f"Orgburo on http://{host}:{port}/  (API docs at /docs; {engine.url})")
+    uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
 
 
 def main() -> None:

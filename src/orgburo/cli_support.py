@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from orgburo.core.dates import parse_date
@@ -23,10 +24,10 @@ T = TypeVar("T")
 
 
 @contextmanager
-def transaction() -> Iterator[Session]:
+def transaction(engine: Engine | None = None) -> Iterator[Session]:
     """One command, one transaction; an OrgburoError is printed and becomes the exit code."""
     try:
-        with unit_of_work() as session:
+        with unit_of_work(engine) as session:
             yield session
     except OrgburoError as error:
         report(error)

@@ -220,9 +220,7 @@ def _create(session: Session, ordered: list[BodyRow], existing: dict[str, Body])
             tallies.start_tallying(session, existing[code])
 
 
-def _insert_bodies(
-    session: Session, ordered: list[BodyRow], parents: set[str]
-) -> dict[str, int]:
+def _insert_bodies(session: Session, ordered: list[BodyRow], parents: set[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for generation in _generations(ordered):
         for start in range(0, len(generation), 10_000):

@@ -39,10 +39,11 @@ def census_command(
             )
             _show_change(change, format, output)
         else:
-            _show(census.census(session, body_code=body, by=dims, at=on), format, output)
+            show_composition(census.census(session, body_code=body, by=dims, at=on), format, output)
 
 
-def _show(composition: Composition, format: str, output: Path | None) -> None:
+def show_composition(composition: Composition, format: str, output: Path | None) -> None:
+    """Print a composition as a table, CSV or JSON, or write it to a file."""
     rows = formats.records(composition)
     columns = [*composition.dimensions, "count", "share"]
     if output is not None:

@@ -71,6 +71,10 @@ def test_equal_surpluses_go_in_order_of_the_most_recent_stage_at_which_they_diff
     result = counted("renfrewshire_2017_ward3", "stv-scottish")
     assert result.elected[:2] == ("JIM SHARKEY (Lab)", "Neill GRAHAM (C)")
     assert result.stages[6].action.startswith("surplus of JIM SHARKEY (Lab)")
+    assert (result.total(7, "JIM SHARKEY (Lab)"), result.total(7, "Neill GRAHAM (C)")) == (
+        1202,
+        1311,
+    )
     assert any("at stage 5, the most recent stage" in note for note in result.stages[5].notes)
 
 

@@ -46,9 +46,9 @@ def count_ballots(
     title: str = "",
 ) -> Result:
     """Elect those with more than half of the valid ballots for, by votes for, up to `seats`."""
-    if not 1 <= seats <= len(candidates):
-        raise Invalid.one("seats", f"must be between 1 and {len(candidates)}, not {seats}")
     n = len(candidates)
+    if not 1 <= seats <= n:
+        raise Invalid.one("seats", f"must be between 1 and {n}, not {seats}")
     votes_for = _weighted_counts(((b.weight, b.for_) for b in ballots), n)
     against = _weighted_counts(((b.weight, b.against) for b in ballots), n)
     valid = sum(b.weight for b in ballots)
@@ -61,15 +61,22 @@ def count_ballots(
         quota=valid // 2 + 1,
         columns=[("against", against)],
     )
-    passed = [c for c in range(n) if 2 * votes_for[c] > valid]
-    rank = [votes_for[c] * (valid + 1) + valid - against[c] for c in range(n)]
-    ordered = sheet.by_votes(passed, rank, "placed higher")
+    _elect_majorities(sheet, seats, votes_for, against, valid)
+    return sheet.result(Outcome(METHOD, RULE, title, seats, valid, valid // 2 + 1))
+
+
+def _elect_majorities(
+    sheet: CountSheet, seats: int, votes_for: list[int], against: list[int], valid: int
+) -> None:
+    """By votes for, then fewer against (one key: against never exceeds valid), then lot."""
+    passed = [c for c, k in enumerate(votes_for) if 2 * k > valid]
+    key = [k * (valid + 1) + valid - a for k, a in zip(votes_for, against, strict=True)]
+    ordered = sheet.by_votes(passed, key, "placed higher")
     for c in ordered[:seats]:
         sheet.elect(c)
     if len(ordered) > seats:
-        names = ", ".join(candidates[c] for c in ordered[seats:])
+        names = ", ".join(sheet.candidates[c] for c in ordered[seats:])
         sheet.note(f"also had a majority but the seats were filled: {names}")
-    return sheet.result(Outcome(METHOD, RULE, title, seats, valid, valid // 2 + 1))
 
 
 def _weighted_counts(marks: Iterable[tuple[int, frozenset[int]]], n: int) -> list[int]:

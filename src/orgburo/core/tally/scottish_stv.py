@@ -19,7 +19,7 @@ surplus is recorded as loss to fractions; sum of totals + exhausted + loss = val
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from orgburo.core.tally.ballots import Election, grouped, seats_to_fill
 from orgburo.core.tally.result import Result
@@ -40,19 +40,21 @@ Paper = tuple[int, int, int]
 
 @dataclass
 class _Count:
+    """The state of a count: piles of parcels per candidate and everyone's votes, scaled."""
+
     rankings: list[tuple[int, ...]]
     weights: list[int]
-    piles: list[list[Paper]]
-    votes: list[int]
     continuing: list[bool]
     vacancies: int
     quota: int
     sheet: CountSheet
     exhausted: int = 0
     loss: int = 0
+    pending: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.pending: list[int] = []
+        self.piles: list[list[Paper]] = [[] for _ in self.continuing]
+        self.votes = [0] * len(self.continuing)
 
 
 def count(election: Election, *, seats: int | None = None, seed: int = 0) -> Result:
@@ -60,16 +62,13 @@ def count(election: Election, *, seats: int | None = None, seed: int = 0) -> Res
     seats = seats_to_fill(election, seats)
     ballots = grouped(election.ballots, election.withdrawn)
     valid = sum(b.weight for b in ballots)
-    quota = valid // (seats + 1) + 1
-    n = len(election.candidates)
+    quota = (valid // (seats + 1) + 1) * SCALE
     state = _Count(
         rankings=[b.ranking for b in ballots],
         weights=[b.weight for b in ballots],
-        piles=[[] for _ in range(n)],
-        votes=[0] * n,
-        continuing=[c not in election.withdrawn for c in range(n)],
+        continuing=[c not in election.withdrawn for c in range(len(election.candidates))],
         vacancies=seats,
-        quota=quota * SCALE,
+        quota=quota,
         sheet=CountSheet(election.candidates, PLACES, seed),
     )
     _first_stage(state)
@@ -78,8 +77,7 @@ def count(election: Election, *, seats: int | None = None, seed: int = 0) -> Res
             _transfer_surplus(state)
         else:
             _exclude_lowest(state)
-    outcome = Outcome(METHOD, RULE, election.title, seats, valid * SCALE, quota * SCALE)
-    return state.sheet.result(outcome)
+    return state.sheet.result(Outcome(METHOD, RULE, election.title, seats, valid * SCALE, quota))
 
 
 def _first_stage(state: _Count) -> None:
