@@ -42,9 +42,9 @@ def report(error: OrgburoError) -> None:
             highlight=False,
         )
         for problem in error.problems:
-            errors.print(f"  {problem}", markup=False, highlight=False)
+            errors.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
     else:
-        errors.print(f"[red]error:[/red] {error}", highlight=False)
+        errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
 
 
 def date_option(value: str | None, field: str) -> date | None:

@@ -64,7 +64,9 @@ class TableReader:
         with self.path.open("rb") as handle:
             reader = pacsv.open_csv(
                 handle,
-                read_options=pacsv.ReadOptions(block_size=1 << 22, encoding="utf8"),
+                read_options=pacsv.ReadOptions(
+                    block_size=1 << 22, encoding="utf8", use_threads=False
+                ),
                 parse_options=pacsv.ParseOptions(invalid_row_handler=self._on_bad_row),
                 convert_options=pacsv.ConvertOptions(
                     column_types=dict.fromkeys(names, pa.string()),

@@ -6,7 +6,7 @@ text was wrong; the messages name the row, the column and the reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -100,11 +100,17 @@ def optional_text(check: BatchCheck, name: str, limit: int = 300) -> pa.Array:
     return values
 
 
+def _outside(values: pa.Array, allowed: Sequence[str]) -> pa.Array:
+    """Filled cells whose value is not among `allowed` (empty cells are not flagged)."""
+    return pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, pa.array(list(allowed)))))
+
+
 def status(check: BatchCheck) -> pa.Array:
     """candidate or full."""
     values = check.text("status")
+    check.fail(pc.is_null(values), "status", lambda _: "must not be empty", values)
     check.fail(
-        pc.invert(pc.is_in(values, pa.array(STATUSES))),
+        _outside(values, STATUSES),
         "status",
         lambda v: f"{v!r} is not one of {', '.join(STATUSES)}",
         values,
@@ -113,30 +119,29 @@ def status(check: BatchCheck) -> pa.Array:
 
 
 def joined(check: BatchCheck, today: date) -> pa.Array:
-    """An ISO date, not in the future."""
+    """An ISO date that exists (no 30 February), not in the future."""
     values = check.text("joined")
     shaped = pc.match_substring_regex(values, r"^\d{4}-\d{2}-\d{2}$")
-    parsed = pc.cast(
-        pc.strptime(
-            pc.if_else(shaped, values, None), format="%Y-%m-%d", unit="s", error_is_null=True
-        ),
-        pa.date32(),
+    stamps = pc.strptime(
+        pc.if_else(shaped, values, None), format="%Y-%m-%d", unit="s", error_is_null=True
     )
+    parsed = pc.cast(stamps, pa.date32())
+    # strptime rolls 30 February over to March; writing the date back catches that.
+    exists = pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), values)
     check.fail(
-        pc.is_null(parsed),
+        pc.and_(pc.is_valid(values), pc.invert(pc.fill_null(exists, False))),
         "joined",
-        lambda v: (
-            f"{v!r} is not a date in the form YYYY-MM-DD" if v is not None else "must not be empty"
-        ),
+        lambda v: f"{v!r} is not a date in the form YYYY-MM-DD",
         values,
     )
+    check.fail(pc.is_null(values), "joined", lambda _: "must not be empty", values)
     check.fail(
         pc.greater(parsed, pa.scalar(today, pa.date32())),
         "joined",
         lambda v: f"{v} is in the future (today is {today.isoformat()})",
         values,
     )
-    return parsed
+    return pc.if_else(pc.fill_null(exists, False), parsed, pa.scalar(None, pa.date32()))
 
 
 def attribute(check: BatchCheck, spec: Attribute, today: date) -> pa.Array:
@@ -144,7 +149,7 @@ def attribute(check: BatchCheck, spec: Attribute, today: date) -> pa.Array:
     values = check.text(spec.name)
     if spec.type == CHOICE:
         check.fail(
-            pc.invert(pc.is_in(values, pa.array(spec.choices))),
+            _outside(values, spec.choices),
             spec.name,
             lambda v: f"{v!r} is not one of {', '.join(spec.choices)}",
             values,
@@ -160,7 +165,7 @@ def attribute(check: BatchCheck, spec: Attribute, today: date) -> pa.Array:
 def _boolean(check: BatchCheck, name: str, values: pa.Array) -> pa.Array:
     lowered = pc.utf8_lower(values)
     check.fail(
-        pc.invert(pc.is_in(lowered, pa.array(list(BOOLEAN_WORDS)))),
+        _outside(lowered, list(BOOLEAN_WORDS)),
         name,
         lambda v: f"{v!r} is not a yes/no value (true, false, yes, no, 1, 0)",
         values,
@@ -173,7 +178,12 @@ def _boolean(check: BatchCheck, name: str, values: pa.Array) -> pa.Array:
 
 def _integer(check: BatchCheck, name: str, values: pa.Array, today: date) -> pa.Array:
     shaped = pc.match_substring_regex(values, r"^-?\d{1,9}$")
-    check.fail(pc.invert(shaped), name, lambda v: f"{v!r} is not a whole number", values)
+    check.fail(
+        pc.and_(pc.is_valid(values), pc.invert(shaped)),
+        name,
+        lambda v: f"{v!r} is not a whole number",
+        values,
+    )
     numbers = pc.cast(pc.if_else(shaped, values, None), pa.int64())
     if name == "birth_year":
         low, high = 1800, today.year

@@ -127,6 +127,7 @@ def load(
     if not problems:
         problems += staging.problems_in_store(checks.MAX_PROBLEMS)
     if problems:
+        problems.sort(key=lambda p: (p.row is None, p.row or 0))
         raise Invalid(
             problems + ([Problem("(file)", f"{hidden} more problems not listed")] if hidden else [])
         )

@@ -8,7 +8,7 @@ from html import escape
 from markupsafe import Markup
 
 PALETTE = ("#b22222", "#3b6ea5", "#d8a31a", "#4f8a4f", "#7a5195", "#ef5675", "#5a5a5a", "#ff764a")
-ROW, LABEL_WIDTH, BAR_WIDTH = 26, 170, 420
+ROW, LABEL_WIDTH, BAR_WIDTH = 26, 130, 300
 
 
 def bar_chart(items: Sequence[tuple[str, int]], title: str) -> Markup:
