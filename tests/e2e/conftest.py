@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from typer.testing import CliRunner, Result
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from typer.testing import CliRunner, Result
 
 from orgburo.cli import app
 from orgburo.config import get_settings
+from orgburo.web.app import create_app
 
 Run = Callable[..., Result]
 
@@ -27,3 +29,10 @@ def run(fresh_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
 
     yield invoke
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def client(fresh_engine: Engine) -> Iterator[TestClient]:
+    """An HTTP client on the application, bound to the test store."""
+    with TestClient(create_app(fresh_engine)) as test_client:
+        yield test_client
