@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Select,
     String,
+    Subquery,
     Table,
     case,
     cast,
@@ -149,49 +149,71 @@ def _dimension_column(dimension: str):  # type: ignore[no-untyped-def]
 def rebuild(session: Session) -> None:
     """Recount every tally from the registry (the oracle that incremental upkeep must equal)."""
     session.execute(delete(CensusTally))
-    count_current(session)
+    count_members(session, current_members())
 
 
-def count_current(session: Session, condition: ColumnElement[bool] | None = None) -> None:
-    """Add the current memberships matching `condition` (all when None) to the tallies.
+def current_members() -> Subquery:
+    """Every current membership as (body_id, status, tallied attributes...)."""
+    return (
+        select(Membership.body_id, Membership.status, *[_dimension_column(d) for d in TALLIED])
+        .join(Person, Person.id == Membership.person_id)
+        .where(Membership.ended_on.is_(None))
+        .subquery()
+    )
 
-    Each member is counted first in its nearest tallied body (its own body, or the
-    parent of a body without sub-bodies), and those few rows are then added to every
-    tallied ancestor: the expensive grouping runs once, not once per ancestor.
+
+OWNER = case((Body.has_children, Body.id), else_=Body.parent_id)
+"""The nearest tallied body of a member's body: itself, or its parent when it is a leaf."""
+
+
+def count_members(session: Session, members: Subquery) -> None:
+    """Add `members` — rows of (body_id, status, tallied attributes) — to the tallies.
+
+    Each member is counted first in its nearest tallied body, and those few rows are
+    then added to every tallied ancestor: the expensive grouping runs once, not once
+    per ancestor.
     """
-    owner = case((Body.has_children, Body.id), else_=Body.parent_id)
-    where = [Membership.ended_on.is_(None)] + ([condition] if condition is not None else [])
     for dimension in TALLIED:
-        value = tally_text(_dimension_column(dimension))
+        value = tally_text(members.c[dimension])
         own = (
             select(
-                owner.label("owner_id"),
-                Membership.status,
+                OWNER.label("owner_id"),
+                members.c.status,
                 value.label("value"),
                 func.count().label("n"),
             )
-            .join(Person, Person.id == Membership.person_id)
-            .join(Body, Body.id == Membership.body_id)
-            .where(*where)
-            .group_by(owner, Membership.status, value)
+            .join(Body, Body.id == members.c.body_id)
+            .group_by(OWNER, members.c.status, value)
             .subquery()
         )
-        rolled = (
-            select(
-                BodyLink.ancestor_id,
-                own.c.status,
-                literal(dimension),
-                own.c.value,
-                func.sum(own.c.n),
-            )
-            .join(
-                BodyLink, (BodyLink.descendant_id == own.c.owner_id) & BodyLink.valid_to.is_(None)
-            )
-            .where(own.c.owner_id.is_not(None))
-            .group_by(BodyLink.ancestor_id, own.c.status, own.c.value)
+        session.execute(_roll_up(session, own, literal(dimension)))
+
+
+def count_counted(session: Session, counts: Subquery) -> None:
+    """Add pre-counted rows (body_id, status, dimension, value, n) to the tallies."""
+    own = (
+        select(
+            OWNER.label("owner_id"),
+            counts.c.status,
+            counts.c.dimension,
+            counts.c.value,
+            func.sum(counts.c.n).label("n"),
         )
-        columns = ["body_id", "status", "dimension", "value", "n"]
-        session.execute(_upsert_adding(session, rolled, columns))
+        .join(Body, Body.id == counts.c.body_id)
+        .group_by(OWNER, counts.c.status, counts.c.dimension, counts.c.value)
+        .subquery()
+    )
+    session.execute(_roll_up(session, own, own.c.dimension))
+
+
+def _roll_up(session: Session, own: Subquery, dimension: Any) -> Any:
+    rolled = (
+        select(BodyLink.ancestor_id, own.c.status, dimension, own.c.value, func.sum(own.c.n))
+        .join(BodyLink, (BodyLink.descendant_id == own.c.owner_id) & BodyLink.valid_to.is_(None))
+        .where(own.c.owner_id.is_not(None))
+        .group_by(BodyLink.ancestor_id, own.c.status, dimension, own.c.value)
+    )
+    return _upsert_adding(session, rolled, ["body_id", "status", "dimension", "value", "n"])
 
 
 def tally_text(column: Any) -> Any:

@@ -94,13 +94,16 @@ class ApportionmentResult:
 
 @dataclass(frozen=True)
 class _Parties:
-    """Validated input as arrays: integer weights, floors and effective caps."""
+    """Validated input as arrays: integer weights, floors, and caps cut to what can be used."""
 
     seats: int
     weights: list[int]
+    w: Arr  # the weights again: int64 where they fit, else Python ints
     lo: Arr
-    hi: Arr
+    hi: Arr  # min(cap, floor + spare); a party of weight zero stays at its floor
     positive: Arr
+    total_weight: int
+    max_weight: int
 
     @property
     def size(self) -> int:
@@ -114,8 +117,7 @@ def apportion(request: ApportionmentInput) -> ApportionmentResult:
         counts, ties = _hamilton(parties)
     else:
         counts, ties = _divisor(parties, _RULES[request.method])
-    allocation = tuple(int(c) for c in counts.tolist())
-    return ApportionmentResult(request.method, request.seats, allocation, ties)
+    return ApportionmentResult(request.method, request.seats, tuple(counts.tolist()), ties)
 
 
 # --- validation -------------------------------------------------------------------------
@@ -130,12 +132,14 @@ def _prepare(request: ApportionmentInput) -> _Parties:
     ]
     if problems:
         raise Invalid(problems)
-    n = len(request.weights)
-    floors = list(request.floors) if request.floors is not None else [0] * n
-    caps: list[int | None] = list(request.caps) if request.caps is not None else [None] * n
     weights = _integer_weights(request.weights)
-    _check_feasible(request.seats, weights, floors, caps)
-    return _parties(request.seats, weights, floors, caps)
+    w = _int_array(weights)
+    lo, room = _floors_and_room(request)
+    positive = w > 0
+    _check_fillable(request, room, positive)
+    hi = lo + np.where(positive, room, 0)
+    total, largest = sum(weights), max(weights, default=0)
+    return _Parties(request.seats, weights, w, lo, hi, positive, total, largest)
 
 
 def _method_problems(method: object) -> list[Problem]:
@@ -199,40 +203,38 @@ def _integer_weights(weights: Sequence[Weight]) -> list[int]:
     return [int(w * scale) for w in weights]
 
 
-def _check_feasible(
-    seats: int, weights: list[int], floors: list[int], caps: list[int | None]
-) -> None:
-    floor_sum = sum(floors)
+def _floors_and_room(request: ApportionmentInput) -> tuple[Arr, Arr]:
+    """Floors, and how many seats above its floor each party may take (cap, or the spare)."""
+    n, seats = len(request.weights), request.seats
+    floor_sum = sum(request.floors) if request.floors is not None else 0
     if seats < floor_sum:
-        raise Invalid.one(
-            "seats", f"{seats} seats cannot cover the floors, which sum to {floor_sum}"
-        )
-    if all(c is not None for c in caps) and seats > (cap_sum := sum(c or 0 for c in caps)):
-        raise Invalid.one("seats", f"{seats} seats exceed the caps, which sum to {cap_sum}")
-    if seats > floor_sum and not any(weights):
-        raise Invalid.one("weights", "all weights are zero, so no seat beyond the floors can go")
+        reason = f"{seats} seats cannot cover the floors, which sum to {floor_sum}"
+        raise Invalid.one("seats", reason)
+    spare = seats - floor_sum
+    if request.floors is None:
+        lo = np.zeros(n, dtype=np.int64)
+    else:
+        lo = np.array(request.floors, dtype=np.int64)
+    if request.caps is None:
+        return lo, np.full(n, spare, dtype=np.int64)
+    floors = lo.tolist()
     room = [
-        c - f if c is not None else seats
-        for w, f, c in zip(weights, floors, caps, strict=True)
-        if w
+        spare if c is None else min(c - f, spare) for f, c in zip(floors, request.caps, strict=True)
     ]
-    if seats > floor_sum + sum(room):
-        reason = f"parties of positive weight can take only {sum(room)} seats above their floors"
+    return lo, np.array(room, dtype=np.int64)
+
+
+def _check_fillable(request: ApportionmentInput, room: Arr, positive: Arr) -> None:
+    """Raise unless the seats above the floors can all go to parties of positive weight."""
+    seats, caps = request.seats, request.caps
+    spare = seats - (sum(request.floors) if request.floors is not None else 0)
+    if caps is not None and None not in caps and seats > (cap_sum := sum(caps)):  # type: ignore[arg-type]
+        raise Invalid.one("seats", f"{seats} seats exceed the caps, which sum to {cap_sum}")
+    if spare > 0 and not positive.any():
+        raise Invalid.one("weights", "all weights are zero, so no seat beyond the floors can go")
+    if spare > (usable := int(room[positive].sum())):
+        reason = f"parties of positive weight can take only {usable} seats above their floors"
         raise Invalid.one("seats", f"{seats} seats cannot be filled: {reason}")
-
-
-def _parties(seats: int, weights: list[int], floors: list[int], caps: list[int | None]) -> _Parties:
-    spare = seats - sum(floors)
-    lo = np.array(floors, dtype=np.int64)
-    hi = np.array(
-        [
-            f + min(spare, c - f if c is not None else spare)
-            for f, c in zip(floors, caps, strict=True)
-        ]
-    )
-    positive = np.array([w > 0 for w in weights], dtype=bool)
-    hi = np.where(positive, hi, lo).astype(np.int64)
-    return _Parties(seats, weights, lo, hi, positive)
 
 
 # --- shared helpers ---------------------------------------------------------------------
@@ -285,9 +287,9 @@ def _hamilton(parties: _Parties) -> tuple[Arr, tuple[int, ...]]:
 
 def _weight_array(parties: _Parties) -> Arr:
     """Weights as int64 when w * seats and seats * total weight fit, else Python ints."""
-    bound = max(max(parties.weights, default=0), sum(parties.weights)) + 1
-    dtype = np.int64 if _fits(bound, parties.seats + 1) else object
-    return np.array(parties.weights, dtype=dtype)
+    if _fits(parties.total_weight + 1, parties.seats + 1):
+        return parties.w
+    return parties.w.astype(object)
 
 
 def _bounded_quota(parties: _Parties, w: Arr) -> tuple[int, int, Arr, Arr]:
@@ -308,7 +310,7 @@ def _bounded_quota(parties: _Parties, w: Arr) -> tuple[int, int, Arr, Arr]:
         above = free & (w * share > hi * whole)
         if not (below.any() or above.any()):
             return share, whole, free, held
-        excess = _excess(w, share, whole, hi, above) - _excess(w, share, whole, lo, below)
+        excess = _excess(w, share, whole, hi, above) + _excess(w, share, whole, lo, below)
         if excess >= 0:
             held[above], free = hi[above], free & ~above
         if excess <= 0:
@@ -330,6 +332,7 @@ class _Rule:
     power: int
     den: Callable[[Arr], Arr]
     count: Callable[[Arr], Arr]  # number of k >= 0 with den(k) <= y
+    unit: int  # den(k) grows like unit * k**power
     offset: float  # seats(D) is about W / D + offset * n: where to start looking
 
 
@@ -345,10 +348,10 @@ def _hh_count(y: Arr) -> Arr:
 
 
 _RULES = {
-    Method.JEFFERSON: _Rule(1, lambda k: k + 1, lambda y: np.maximum(y, 0), 0.5),
-    Method.WEBSTER: _Rule(1, lambda k: 2 * k + 1, lambda y: (y + 1) // 2, 0.0),
-    Method.ADAMS: _Rule(1, lambda k: k, lambda y: y + 1, -0.5),
-    Method.HUNTINGTON_HILL: _Rule(2, lambda k: k * (k + 1), _hh_count, 0.0),
+    Method.JEFFERSON: _Rule(1, lambda k: k + 1, lambda y: np.maximum(y, 0), 1, 0.5),
+    Method.WEBSTER: _Rule(1, lambda k: 2 * k + 1, lambda y: (y + 1) // 2, 2, 0.0),
+    Method.ADAMS: _Rule(1, lambda k: k, lambda y: y + 1, 1, -0.5),
+    Method.HUNTINGTON_HILL: _Rule(2, lambda k: k * (k + 1), _hh_count, 1, -0.1),
 }
 
 
@@ -366,7 +369,7 @@ class _Field:
     @property
     def cap(self) -> int:
         """How many undecided seats may be ranked one by one (an exact tie spans <= n)."""
-        return 2 * self.parties.size + 16
+        return self.parties.size + 16
 
 
 @dataclass(frozen=True)
@@ -391,11 +394,15 @@ def _divisor(parties: _Parties, rule: _Rule) -> tuple[Arr, tuple[int, ...]]:
 
 
 def _field(parties: _Parties, rule: _Rule) -> _Field:
-    nums = [w**rule.power for w in parties.weights]
+    num_max = parties.max_weight**rule.power
+    if rule.power == 1:
+        num = parties.w
+    elif parties.w.dtype != object and num_max < _INT64_SAFE:
+        num = parties.w * parties.w
+    else:
+        num = np.array([w**rule.power for w in parties.weights], dtype=object)
     top_den = int(rule.den(np.array([int(parties.hi.max(initial=0))], dtype=object))[0])
-    total = sum(parties.weights)
-    num_max = max(nums, default=0)
-    return _Field(parties, rule, _int_array(nums), num_max, max(top_den, 1), total)
+    return _Field(parties, rule, num, num_max, max(top_den, 1), parties.total_weight)
 
 
 def _probe(field: _Field, value: tuple[int, int], mu: float) -> _Probe:
@@ -423,18 +430,20 @@ def _narrow(field: _Field, low: _Probe, high: _Probe) -> tuple[_Probe, _Probe]:
 
     Invariant: low holds >= S seats, high holds < S, so the S-th priority lies between.
     Trial thresholds come from a linear model of seats against the divisor (guidance
-    only); a trial that fails to halve the undecided seats is followed by an exact
+    only); a trial that fails to halve the distance to S is followed by an exact
     bisection of the interval, so the loop always ends.
     """
     seats = field.parties.seats
     mu, trust = seats + field.rule.offset * field.parties.size, True
-    while (undecided := low.total - high.total) > field.cap:
+    while low.total - high.total > field.cap:
+        gap = min(low.total - seats, seats - high.total)
         value = _threshold(field, mu) if trust else None
-        if value is None or not _between(low.value, value, high.value):
+        guessed = value is not None and _between(low.value, value, high.value)
+        if value is None or not guessed:
             value = _midpoint(low.value, high.value)
         probe = _probe(field, value, _mu_of(field, value))
         low, high = (probe, high) if probe.total >= seats else (low, probe)
-        trust = 2 * (low.total - high.total) <= undecided
+        trust = not guessed or 2 * abs(probe.total - seats) <= gap
         mu = _guess(seats, low, high, 2 * math.sqrt(field.parties.size) + 8)
     return low, high
 
@@ -443,19 +452,19 @@ def _threshold(field: _Field, mu: float) -> tuple[int, int] | None:
     """The priority that gives about `mu` seats per unit of total weight, to 24 bits."""
     if not mu > 0 or math.isinf(mu):
         return None
-    value = (Fraction(field.total_weight) / Fraction(mu)) ** field.rule.power
-    shift = 24 - (value.numerator.bit_length() - value.denominator.bit_length())
-    if shift >= 0:
-        return max((value.numerator << shift) // value.denominator, 1), 1 << shift
-    return max(value.numerator // (value.denominator << -shift), 1), 1
+    rule = field.rule
+    value = (Fraction(field.total_weight) / Fraction(mu)) ** rule.power / rule.unit
+    shift = max(24 - (value.numerator.bit_length() - value.denominator.bit_length()), 0)
+    return max((value.numerator << shift) // value.denominator, 1), 1 << shift
 
 
 def _mu_of(field: _Field, value: tuple[int, int]) -> float:
-    """Seats per unit of total weight at threshold A/B: W / (A/B) ** (1 / power)."""
+    """Seats per unit of total weight at threshold A/B: W / (unit * A/B) ** (1 / power)."""
     a, b = value
     power = field.rule.power
     try:
-        return float(float(Fraction(field.total_weight**power * b, a)) ** (1 / power))
+        ratio = Fraction(field.total_weight**power * b, a * field.rule.unit)
+        return float(float(ratio) ** (1 / power))
     except OverflowError:
         return math.inf
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from orgburo import audit
 from orgburo.actors import Actor
+from orgburo.census import batch_counts
 from orgburo.core.attributes import CORE_ATTRIBUTES, Attribute
 from orgburo.errors import Invalid, Problem
 from orgburo.members import checks
@@ -117,10 +118,13 @@ def load(
     staging = Staging.create(session, [a for a in plan if not a.core])
     problems: list[Problem] = []
     hidden = rows = 0
+    counts: list[pa.Table] = []
     today = date.today()
     for batch in batches:
         check = checks.BatchCheck(batch, rows + 1, problems)
-        staging.add(_checked(check, plan, today), check.bad)
+        columns = _checked(check, plan, today)
+        staging.add(columns, check.bad)
+        counts.append(batch_counts.count_batch(columns, ~check.bad))
         hidden += check.hidden
         rows += batch.num_rows
     problems += extra_problems
@@ -131,7 +135,7 @@ def load(
         raise Invalid(
             problems + ([Problem("(file)", f"{hidden} more problems not listed")] if hidden else [])
         )
-    created = staging.register()
+    created = staging.register(batch_counts.merge(counts))
     return ImportResult(rows=rows, created=created, unchanged=rows - created)
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -17,6 +19,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Subquery,
     Table,
     Text,
     and_,
@@ -28,12 +31,14 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     type_coerce,
+    update,
 )
 from sqlalchemy.orm import Session
 
 from orgburo.bodies.models import Body
-from orgburo.bulk import insert_arrow
+from orgburo.bulk import indexes_rebuilt, insert_arrow
 from orgburo.census import tallies
 from orgburo.core.attributes import BOOLEAN, CORE_ATTRIBUTES, INTEGER, Attribute
 from orgburo.db import JsonDocument
@@ -41,6 +46,9 @@ from orgburo.errors import Problem
 from orgburo.members.models import Membership, Person
 
 _SQL_TYPES = {BOOLEAN: Boolean, INTEGER: BigInteger}
+BULK_THRESHOLD = 50_000
+PERSONS: Table = Person.__table__  # type: ignore[assignment]
+MEMBERSHIPS: Table = Membership.__table__  # type: ignore[assignment]
 CORE = list(CORE_ATTRIBUTES.values())
 
 
@@ -50,6 +58,7 @@ class Staging:
 
     session: Session
     table: Table
+    first_id: int
 
     @classmethod
     def create(cls, session: Session, custom: list[Attribute]) -> Staging:
@@ -63,18 +72,26 @@ class Staging:
             Column("joined", Date),
             *[Column(a.name, _SQL_TYPES.get(a.type, String)()) for a in CORE],
             Column("extra", Text),
+            Column("person_id", BigInteger),
         ]
         table = Table(
             f"staging_members_{uuid.uuid4().hex[:8]}", MetaData(), *columns, prefixes=["TEMPORARY"]
         )
         table.create(session.connection())
-        return cls(session, table)
+        if session.get_bind().dialect.name == "postgresql":
+            # New persons get ids from the largest one now; no other writer may take them.
+            session.execute(text("LOCK TABLE persons IN SHARE ROW EXCLUSIVE MODE"))
+        base = session.scalar(select(func.coalesce(func.max(Person.id), 0))) or 0
+        return cls(session, table, base)
 
     def add(self, columns: dict[str, pa.Array], bad: np.ndarray) -> None:
         """Stage the rows of a checked batch that had no problems."""
         names = [c.name for c in self.table.columns]
         rows = len(bad)
-        arrays = [columns.get(n, pa.nulls(rows, _arrow_type(self.table.c[n]))) for n in names]
+        ids = {"person_id": pc.add(columns["row"], self.first_id)}
+        arrays = [
+            columns.get(n, ids.get(n, pa.nulls(rows, _arrow_type(self.table.c[n])))) for n in names
+        ]
         batch = pa.RecordBatch.from_arrays(arrays, names=names)
         insert_arrow(self.session, self.table, batch.filter(pa.array(~bad)))
 
@@ -157,31 +174,111 @@ class Staging:
             for row, eid, name in self.session.execute(found)
         ]
 
-    def register(self) -> int:
-        """Create persons and their memberships for the staged rows not yet registered."""
+    def register(self, counts: pa.Table) -> int:
+        """Create persons and their memberships for the staged rows not yet registered.
+
+        New persons get their ids as staged (the largest id so far plus the row number), so
+        persons, memberships and tallies are three plain scans of the staging table
+        instead of joins back through the registry. `counts` are the census counts of
+        the staged rows, taken while they were checked; they are used when every staged
+        row is new (otherwise the new rows are counted again in SQL).
+        """
         s = self.table.c
-        before = self.session.scalar(select(func.coalesce(func.max(Person.id), 0))) or 0
-        fresh = ~exists().where(Person.external_id == s.external_id)
-        person_columns = ["external_id", "name", *CORE_ATTRIBUTES, "extra"]
-        values = [s.external_id, s.name, *[s[n] for n in CORE_ATTRIBUTES], self._json(s.extra)]
-        self.session.execute(
-            insert(Person).from_select(person_columns, select(*values).where(fresh))
-        )
-        new = Person.id > before
-        self.session.execute(
-            insert(Membership).from_select(
-                ["person_id", "body_id", "status", "started_on", "start_reason"],
-                select(Person.id, Body.id, s.status, s.joined, literal("admitted"))
-                .join(Person, and_(Person.external_id == s.external_id, new))
-                .join(Body, Body.code == s.body_code),
+        fresh = s.person_id.is_not(None)
+        self._assign_ids()
+        person_columns = ["id", "external_id", "name", *CORE_ATTRIBUTES, "extra"]
+        values = [
+            s.person_id,
+            s.external_id,
+            s.name,
+            *[s[n] for n in CORE_ATTRIBUTES],
+            self._json(s.extra),
+        ]
+        with self._bulk_if_large():
+            self.session.execute(
+                insert(Person).from_select(person_columns, select(*values).where(fresh))
             )
-        )
-        created = self.session.scalar(select(func.count()).select_from(Person).where(new)) or 0
-        tallies.count_current(self.session, Membership.person_id > before)
+            self.session.execute(
+                insert(Membership).from_select(
+                    ["person_id", "body_id", "status", "started_on", "start_reason"],
+                    select(s.person_id, Body.id, s.status, s.joined, literal("admitted"))
+                    .join(Body, Body.code == s.body_code)
+                    .where(fresh),
+                )
+            )
+        self._advance_sequence()
+        created = self.session.scalar(select(func.count()).where(fresh)) or 0
+        staged = self.session.scalar(select(func.count()).select_from(self.table)) or 0
+        if created == staged:
+            tallies.count_counted(self.session, self._counted(counts))
+        else:
+            members = (
+                select(Body.id.label("body_id"), s.status, *[s[n] for n in tallies.TALLIED])
+                .join(Body, Body.code == s.body_code)
+                .where(fresh)
+                .subquery()
+            )
+            tallies.count_members(self.session, members)
         return created
 
+    def _counted(self, counts: pa.Table) -> Subquery:
+        table = Table(
+            f"{self.table.name}_counts",
+            MetaData(),
+            *[Column(n, String) for n in ("body_code", "status", "dimension", "value")],
+            Column("n", BigInteger),
+            prefixes=["TEMPORARY"],
+        )
+        table.create(self.session.connection())
+        insert_arrow(
+            self.session,
+            table,
+            counts.to_batches(max_chunksize=len(counts) or 1)[0]
+            if counts.num_rows
+            else pa.RecordBatch.from_pylist([], schema=counts.schema),
+        )
+        return (
+            select(
+                Body.id.label("body_id"),
+                table.c.status,
+                table.c.dimension,
+                table.c.value,
+                table.c.n,
+            )
+            .join(Body, Body.code == table.c.body_code)
+            .subquery()
+        )
+
+    def _assign_ids(self) -> None:
+        """Rows already registered (a re-import) get no new person."""
+        s = self.table.c
+        registered = exists().where(Person.external_id == s.external_id)
+        self.session.execute(update(self.table).where(registered).values(person_id=None))
+
+    def _bulk_if_large(self) -> AbstractContextManager[None]:
+        """Rebuild indexes after the load when it at least doubles the registry."""
+        s = self.table.c
+        new = self.session.scalar(select(func.count()).where(s.person_id.is_not(None))) or 0
+        existing = self.session.scalar(select(func.count()).select_from(Person)) or 0
+        if new >= BULK_THRESHOLD and new >= existing:
+            return indexes_rebuilt(self.session, [PERSONS, MEMBERSHIPS])
+        return nullcontext()
+
+    def _advance_sequence(self) -> None:
+        if self._postgres:
+            self.session.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('persons', 'id'), "
+                    "(SELECT COALESCE(MAX(id), 0) + 1 FROM persons), false)"
+                )
+            )
+
+    @property
+    def _postgres(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
     def _json(self, column: Any) -> Any:
-        if self.session.get_bind().dialect.name == "postgresql":
+        if self._postgres:
             return cast(column, JsonDocument)
         return type_coerce(column, JSON)
 
