@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from orgburo.actors import SYSTEM
 from orgburo.bodies import service as bodies
+from orgburo.census import counting, tallies
 from orgburo.census import service as census
-from orgburo.census import tallies
 from orgburo.census.models import CensusTally
 from orgburo.errors import Invalid
 from orgburo.members import service as members
@@ -177,10 +177,16 @@ def test_tallies_kept_step_by_step_equal_a_recount(session: Session, operations:
     tallies.rebuild(session)
     assert kept == tally_rows(session)
     for code in ("CC", "NORTH", "SOUTH"):
-        live = census._from_spells(
+        live = counting.from_spells(
             session, bodies.get_or_raise(session, code), ("social_situation",), None
         )
         assert counts(session, code, "social_situation") == dict(live)
+        for at in (date(1919, 1, 5), date(1919, 1, 15)):
+            body = bodies.get_or_raise(session, code)
+            full = counting.from_spells(session, body, ("status", "social_situation"), at)
+            assert counts(session, code, "status,social_situation", at=at) == {
+                k: n for k, n in full if n
+            }
     savepoint.rollback()
 
 
@@ -209,3 +215,25 @@ def apply(session: Session, operation: str, who: str, where: str, social: str, o
             on=on,
             actor=SYSTEM,
         )
+
+
+def test_a_past_census_rewound_from_tallies_equals_a_full_count(session: Session) -> None:
+    populate(session)
+    for i in range(6, 16):
+        member(
+            session, str(i), "N1" if i % 2 else "S1", on=date(1924, 1, i), social_situation="worker"
+        )
+    members.end(session, external_id="4", reason="left", on=date(1924, 2, 1), actor=SYSTEM)
+    members.change_attributes(
+        session,
+        external_id="1",
+        changes={"social_situation": "other"},
+        on=date(1924, 3, 1),
+        actor=SYSTEM,
+    )
+    members.transfer(session, external_id="2", to_body_code="S1", on=date(1924, 3, 2), actor=SYSTEM)
+    cc = bodies.get_or_raise(session, "CC")
+    for at in (date(1923, 6, 1), date(1924, 1, 8), date(1924, 2, 15), date(1924, 3, 1)):
+        full = dict(counting.from_spells(session, cc, ("status", "social_situation"), at))
+        rewound = counts(session, "CC", "status,social_situation", at=at)
+        assert rewound == {k: n for k, n in full.items() if n}

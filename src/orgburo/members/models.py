@@ -59,6 +59,9 @@ class Membership(Base):
     __table_args__ = (
         Index("ix_memberships_person", "person_id", "started_on"),
         Index("ix_memberships_body_current", "body_id", "ended_on"),
+        # A past census rewinds today's tallies through the spells begun or ended since.
+        Index("ix_memberships_started_on", "started_on"),
+        Index("ix_memberships_ended_on", "ended_on"),
         Index(
             "uq_memberships_one_current",
             "person_id",
@@ -89,6 +92,7 @@ class MemberEvent(Base):
     __table_args__ = (
         Index("ix_member_events_person", "person_id", "on"),
         Index("ix_member_events_attribute_on", "attribute", "on"),
+        Index("ix_member_events_on", "on"),
     )
 
 

@@ -230,13 +230,8 @@ class Staging:
             prefixes=["TEMPORARY"],
         )
         table.create(self.session.connection())
-        insert_arrow(
-            self.session,
-            table,
-            counts.to_batches(max_chunksize=len(counts) or 1)[0]
-            if counts.num_rows
-            else pa.RecordBatch.from_pylist([], schema=counts.schema),
-        )
+        for batch in counts.to_batches():
+            insert_arrow(self.session, table, batch)
         return (
             select(
                 Body.id.label("body_id"),
