@@ -31,9 +31,8 @@ def counts_at(
 ) -> Iterable[tuple[Key, int]]:
     """Counts of a tallied body's subtree on a past date `at`."""
     today = _summed(from_tallies(session, body, wanted))
-    if _moved_since(session, at) or _changed_count(session, at) > FULL_COUNT_SHARE * sum(
-        today.values()
-    ):
+    limit = int(FULL_COUNT_SHARE * sum(today.values()))
+    if _moved_since(session, at) or _changed_count(session, at, limit) > limit:
         return from_spells(session, body, wanted, at)
     changed = _changed_since(at)
     today.subtract(_summed(from_spells(session, body, wanted, None, among=changed)))
@@ -62,11 +61,20 @@ def _changed_since(at: date) -> Subquery:
     ).subquery()
 
 
-def _changed_count(session: Session, at: date) -> int:
-    """An upper bound of the people changed since `at`, from three index range counts."""
-    counts = (
-        select(func.count()).where(Membership.started_on > at),
-        select(func.count()).where(Membership.ended_on > at),
-        select(func.count()).where(MemberEvent.on > at),
-    )
-    return sum(session.scalar(q) or 0 for q in counts)
+def _changed_count(session: Session, at: date, limit: int) -> int:
+    """The people changed since `at`, counted only up to `limit` (an upper bound).
+
+    Counting stops at the limit, so deciding to count in full costs little even when
+    most of the registry changed since.
+    """
+    total = 0
+    for query in (
+        select(Membership.id).where(Membership.started_on > at),
+        select(Membership.id).where(Membership.ended_on > at),
+        select(MemberEvent.id).where(MemberEvent.on > at),
+    ):
+        capped = select(func.count()).select_from(query.limit(limit - total + 1).subquery())
+        total += session.scalar(capped) or 0
+        if total > limit:
+            break
+    return total
