@@ -33,7 +33,26 @@ def insert_arrow(session: Session, table: Table, batch: pa.RecordBatch) -> None:
     if _is_postgres(session):
         _copy_csv(session, table, batch)
     else:
-        session.execute(insert(table), batch.to_pylist())
+        _executemany(session, table, batch.schema.names, zip(*_columns(batch), strict=True))
+
+
+def _columns(batch: pa.RecordBatch) -> list[list[Any]]:
+    # SQLite stores dates as ISO text, which is what a date cast to text gives.
+    return [
+        (column.cast(pa.string()) if pa.types.is_date(column.type) else column).to_pylist()
+        for column in batch.columns
+    ]
+
+
+def _executemany(session: Session, table: Table, names: Sequence[str], rows: Any) -> None:
+    """The driver's own executemany: a plain tuple per row, no per-row dictionaries."""
+    marks = ", ".join("?" for _ in names)
+    columns = ", ".join(f'"{n}"' for n in names)
+    cursor = _raw_cursor(session)
+    try:
+        cursor.executemany(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', rows)
+    finally:
+        cursor.close()
 
 
 def _is_postgres(session: Session) -> bool:
