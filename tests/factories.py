@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orgburo.actors import SYSTEM
 from orgburo.bodies import service as bodies
 from orgburo.bodies.models import Body
+from orgburo.census.models import CensusTally
 from orgburo.members import service as members
 from orgburo.members.models import Person
 
@@ -53,3 +55,15 @@ def member(
         actor=SYSTEM,
         attributes=defaults,
     )
+
+
+def tally_rows(session: Session) -> set[tuple[object, ...]]:
+    """Every non-zero census tally row, to compare upkeep with a recount."""
+    query = select(
+        CensusTally.body_id,
+        CensusTally.status,
+        CensusTally.dimension,
+        CensusTally.value,
+        CensusTally.n,
+    ).where(CensusTally.n != 0)
+    return {tuple(r) for r in session.execute(query)}

@@ -124,6 +124,15 @@ def _rebatch(reader: pacsv.CSVStreamingReader, rows: int) -> Iterator[pa.RecordB
         yield from pa.Table.from_batches(pending).combine_chunks().to_batches()
 
 
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: rows read, records created, rows already there unchanged."""
+
+    rows: int
+    created: int
+    unchanged: int
+
+
 def write_table(table: pa.Table, path: Path) -> None:
     """Write `table` as CSV or Parquet according to the suffix of `path`."""
     if file_format(path, "output") == "parquet":

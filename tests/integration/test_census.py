@@ -5,17 +5,15 @@ from fractions import Fraction
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orgburo.actors import SYSTEM
 from orgburo.bodies import service as bodies
 from orgburo.census import counting, tallies
 from orgburo.census import service as census
-from orgburo.census.models import CensusTally
 from orgburo.errors import Invalid
 from orgburo.members import service as members
-from tests.factories import member, small_tree
+from tests.factories import member, small_tree, tally_rows
 
 
 def counts(
@@ -139,17 +137,6 @@ def test_a_census_date_in_the_future_is_refused(session: Session) -> None:
     populate(session)
     with pytest.raises(Invalid, match="at: .* is in the future"):
         census.census(session, body_code="CC", by=["sex"], at=date(2999, 1, 1))
-
-
-def tally_rows(session: Session) -> set[tuple[int, str, str, str, int]]:
-    query = select(
-        CensusTally.body_id,
-        CensusTally.status,
-        CensusTally.dimension,
-        CensusTally.value,
-        CensusTally.n,
-    ).where(CensusTally.n != 0)
-    return {tuple(r) for r in session.execute(query)}  # type: ignore[misc]
 
 
 OPERATIONS = st.lists(

@@ -1,28 +1,16 @@
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orgburo.actors import SYSTEM
 from orgburo.bodies import importer as bodies_importer
 from orgburo.census import service as census
 from orgburo.census import tallies
-from orgburo.census.models import CensusTally
 from orgburo.generate import service as generator
 from orgburo.members import importer as members_importer
+from tests.factories import tally_rows
 
 IMPORTS = Path(__file__).resolve().parents[1] / "data" / "imports"
-
-
-def tally_rows(session: Session) -> set[tuple[object, ...]]:
-    query = select(
-        CensusTally.body_id,
-        CensusTally.status,
-        CensusTally.dimension,
-        CensusTally.value,
-        CensusTally.n,
-    ).where(CensusTally.n != 0)
-    return {tuple(r) for r in session.execute(query)}
 
 
 def test_tallies_of_an_import_in_many_batches_equal_a_recount(session: Session) -> None:

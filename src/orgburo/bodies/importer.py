@@ -23,7 +23,7 @@ from orgburo.census import tallies
 from orgburo.core.dates import check_not_future, parse_date
 from orgburo.core.tree import check_code, check_kind
 from orgburo.errors import Invalid, Problem
-from orgburo.tabular import Progress, TableReader
+from orgburo.tabular import ImportResult, Progress, TableReader
 
 REQUIRED = ("code", "name", "parent", "kind", "level", "zone")
 OPTIONAL = ("opened",)
@@ -44,15 +44,6 @@ class BodyRow:
     level: str | None
     zone: str | None
     opened_on: date
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What an import did."""
-
-    rows: int
-    created: int
-    unchanged: int
 
 
 def import_file(
