@@ -17,13 +17,10 @@ from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy.orm import Session
 
-from orgburo import access, audit
+from orgburo import audit
 from orgburo.actors import Actor
-from orgburo.bodies import service as bodies
-from orgburo.bodies.models import Body
 from orgburo.census import batch_counts
 from orgburo.core.attributes import CORE_ATTRIBUTES, Attribute
 from orgburo.errors import Invalid, Problem
@@ -53,31 +50,19 @@ def import_file(
     actor: Actor,
     progress: Progress | None = None,
     batch_rows: int = 100_000,
-    within: str | None = None,
 ) -> ImportResult:
-    """Import a members CSV or Parquet file: all of it, or nothing.
-
-    With `within`, every row must name a body in that body's subtree (an officer's
-    import); without it the import may touch any body, which only an administrator may.
-    """
-    scope = _scope(session, actor, within)
+    """Import a members CSV or Parquet file: all of it, or nothing."""
     reader = TableReader(path, batch_rows)
     known = catalog(session)
     plan = column_plan(reader.columns(), known)
     result = load(
-        session,
-        reader.batches(progress),
-        plan,
-        actor=actor,
-        extra_problems=reader.bad_rows,
-        within=scope,
+        session, reader.batches(progress), plan, actor=actor, extra_problems=reader.bad_rows
     )
     audit.record(
         session,
         actor=actor,
         action="members.imported",
         target=("file", path.name),
-        body_id=scope.id if scope else None,
         after={
             "sha256": _digest(path),
             "rows": result.rows,
@@ -86,15 +71,6 @@ def import_file(
         },
     )
     return result
-
-
-def _scope(session: Session, actor: Actor, within: str | None) -> Body | None:
-    if within is None:
-        access.require_admin(actor, "import members into any body")
-        return None
-    body = bodies.get_or_raise(session, within)
-    access.require_change_body(session, actor, body)
-    return body
 
 
 def _digest(path: Path) -> str:
@@ -127,11 +103,8 @@ def load(
     *,
     actor: Actor,
     extra_problems: Sequence[Problem] = (),
-    within: Body | None = None,
 ) -> ImportResult:
     """Check, stage and register rows; raise Invalid listing every problem found."""
-    if within is None:
-        access.require_admin(actor, "import members into any body")
     staging = Staging.create(session, [a for a in plan if not a.core])
     problems: list[Problem] = []
     hidden = rows = 0
@@ -146,7 +119,7 @@ def load(
         rows += batch.num_rows
     problems += extra_problems
     if not problems:
-        problems += staging.problems_in_store(checks.MAX_PROBLEMS, within)
+        problems += staging.problems_in_store(checks.MAX_PROBLEMS)
     if problems:
         problems.sort(key=lambda p: (p.row is None, p.row or 0))
         raise Invalid(
@@ -165,7 +138,6 @@ def _checked(check: checks.BatchCheck, plan: list[Attribute], today: date) -> di
         "status": checks.status(check),
         "joined": checks.joined(check, today),
     }
-    columns["name_key"] = pc.utf8_lower(columns["name"])  # as `models.name_key` does
     typed = {a.name: checks.attribute(check, a, today) for a in plan}
     if "birth_year" in typed:
         checks.born_before_joining(check, columns["joined"], typed["birth_year"])
