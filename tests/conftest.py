@@ -91,3 +91,16 @@ def _empty(engine: Engine) -> None:
 @pytest.fixture
 def data_dir() -> Path:
     return Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2 at production cost takes ~0.2 s a hash; tests hash at the lowest cost."""
+    from argon2 import PasswordHasher
+
+    from orgburo.accounts import service
+
+    production = service.HASHER
+    service.HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    service.HASHER = production

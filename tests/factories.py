@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from orgburo.accounts import service as accounts
 from orgburo.actors import SYSTEM
 from orgburo.bodies import service as bodies
 from orgburo.bodies.models import Body
@@ -67,3 +68,23 @@ def tally_rows(session: Session) -> set[tuple[object, ...]]:
         CensusTally.n,
     ).where(CensusTally.n != 0)
     return {tuple(r) for r in session.execute(query)}
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def account(
+    session: Session,
+    name: str,
+    *,
+    admin: bool = False,
+    roles: tuple[tuple[str, str], ...] = (),
+    member_id: str | None = None,
+) -> str:
+    """An account with the given roles (role, body code); returns an API token for it."""
+    accounts.create(
+        session, name=name, password=PASSWORD, is_admin=admin, member_id=member_id, actor=SYSTEM
+    )
+    for role, code in roles:
+        accounts.grant(session, name=name, role=role, body_code=code, actor=SYSTEM)
+    return accounts.issue_token(session, name=name, actor=SYSTEM)

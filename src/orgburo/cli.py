@@ -7,19 +7,29 @@ from pathlib import Path
 import typer
 from rich.table import Table
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from orgburo import audit
+from orgburo.accounts.cli import app as users_app
 from orgburo.actors import cli_actor
+from orgburo.apportionment.cli import register as register_apportion
 from orgburo.bodies.cli import app as bodies_app
 from orgburo.census.cli import census_command
 from orgburo.cli_support import console, errors, progress_bar, transaction
+from orgburo.congresses.cli import app as congresses_app
+from orgburo.congresses.cli import chain_app
 from orgburo.db import default_engine
+from orgburo.elections.cli import app as elections_app
 from orgburo.elections.tally_cli import register as register_tally
+from orgburo.enrollment.cli import app as enrollment_app
 from orgburo.generate import service as generator
 from orgburo.members.cli import app as members_app
 from orgburo.members.cli import attributes_app
 from orgburo.migrations import current, upgrade
+from orgburo.offices.cli import app as offices_app
+from orgburo.scenarios.cli import app as scenario_app
 
+DEMO_PASSWORD = "orgburo-demo"  # the demo's accounts only; a real store has its own
 app = typer.Typer(
     name="orgburo",
     help="Orgburo: run a large membership organization built as a tree of bodies.",
@@ -33,8 +43,16 @@ app.add_typer(bodies_app, name="bodies")
 app.add_typer(members_app, name="members")
 app.add_typer(attributes_app, name="attributes")
 app.add_typer(audit_app, name="audit")
+app.add_typer(congresses_app, name="congresses")
+app.add_typer(chain_app, name="chain")
+app.add_typer(elections_app, name="elections")
+app.add_typer(offices_app, name="offices")
+app.add_typer(scenario_app, name="scenario")
+app.add_typer(users_app, name="users")
+app.add_typer(enrollment_app, name="enrollment")
 app.command("census")(census_command)
 register_tally(app)
+register_apportion(app)
 
 
 @db_app.command("upgrade")
@@ -75,12 +93,22 @@ def generate(
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
+def audit_verify(
+    reseal: bool = typer.Option(
+        False, help="After a change of ORGBURO_SECRET_KEY: seal the head anew if all else holds."
+    ),
+) -> None:
     """Check the hash chain of the audit trail; name every entry that does not fit."""
     with transaction() as session:
         breaks = audit.verify_chain(session)
+        if reseal and all(b.kind in ("head edited", "head missing") for b in breaks):
+            audit.reseal(session)
+            breaks = []
+        head = session.get(audit.AuditHead, 1)
     if not breaks:
-        console.print("audit trail intact")
+        ending = "" if head is None else f": {head.entries} entries, the last {head.last_id}"
+        suffix = "" if head is None else f" ({head.last_hash})"
+        console.print("audit trail intact" + ending + suffix, highlight=False)
         return
     for item in breaks:
         errors.print(f"entry {item.entry_id}: {item.kind}: {item.detail}", highlight=False)
@@ -121,29 +149,49 @@ def serve(
 @app.command("demo")
 def demo(
     database: Path = typer.Option(Path("var/demo.sqlite3"), help="SQLite file, made anew."),
-    members: int = typer.Option(20_000, min=0, help="Members of the demo organization."),
-    bodies: int = typer.Option(400, min=3, help="Bodies of the demo organization."),
+    scenario: str | None = typer.Option(
+        None, help="The scenario to replay, a name or a YAML file (default: the reference)."
+    ),
+    scale: str = typer.Option("0.1", help="Size of the replay: 0.1 is 1:10, 1 is full size."),
     serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Start the web UI after."),
     host: str = typer.Option("127.0.0.1"),
     port: int = typer.Option(8000),
 ) -> None:
-    """Build the demo organization in a fresh SQLite file, print its census, serve the web UI."""
-    from orgburo.census import service as census_service
-    from orgburo.census.cli import show_composition
-    from orgburo.db import make_engine
+    """Replay the reference scenario into a new SQLite file, print its figures, serve the web UI."""
+    import time
 
-    for stale in database.parent.glob(database.name + "*"):
-        stale.unlink()
-    engine = make_engine(f"sqlite:///{database}")
-    upgrade(engine)
-    with progress_bar("demo members") as advance, transaction(engine) as session:
-        generator.generate(
-            session, members=members, bodies=bodies, seed=1, actor=cli_actor(), progress=advance
+    from orgburo.scenarios import service as scenarios
+    from orgburo.scenarios.cli import parse_scale, reported, show_figures
+
+    started = time.monotonic()
+    with reported():
+        loaded = scenarios.load(scenario or scenarios.REFERENCE)
+    with progress_bar("demo steps") as advance, reported():
+        engine, record = scenarios.replay_into_file(
+            database, loaded, scale=parse_scale(scale), actor=cli_actor(), progress=advance
         )
-        composition = census_service.census(session, body_code="ROOT", by=["social_situation"])
-    show_composition(composition, "table", None)
+    secretary_of = next(b.code for b in loaded.scenario.organization.bodies if b.parent)
+    with transaction(engine) as session:
+        _demo_accounts(session, secretary_of)
+        show_figures(session, loaded)
+        scenarios.series(session, loaded, cli_actor())  # drawn once, before the first visit
+    console.print(f"built {record.scenario} at scale {scale} in {time.monotonic() - started:.0f} s")
+    console.print(
+        f"sign in as admin, or as secretary (of {secretary_of}): password {DEMO_PASSWORD}; "
+        f"then open http://{host}:{port}/scenarios/{record.scenario}"
+    )
     if serve_after:
         _serve(engine, host, port)
+
+
+def _demo_accounts(session: Session, secretary_of: str) -> None:
+    """An administrator, and the secretary of the body `secretary_of`."""
+    from orgburo.accounts import service as accounts
+
+    actor = cli_actor()
+    accounts.create(session, name="admin", password=DEMO_PASSWORD, is_admin=True, actor=actor)
+    accounts.create(session, name="secretary", password=DEMO_PASSWORD, actor=actor)
+    accounts.grant(session, name="secretary", role="secretary", body_code=secretary_of, actor=actor)
 
 
 def _serve(engine: Engine, host: str, port: int) -> None:

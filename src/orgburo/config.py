@@ -8,7 +8,11 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from orgburo.errors import Invalid
+
 DEFAULT_SQLITE_PATH = Path("var") / "orgburo.sqlite3"
+PLACEHOLDER_SECRET = "development-only-secret"
+MIN_SECRET_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -21,7 +25,7 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the store: a SQLite file or postgresql+psycopg://...",
     )
     secret_key: str = Field(
-        default="development-only-secret",
+        default=PLACEHOLDER_SECRET,
         description="Key that signs session cookies; must be changed outside development.",
     )
     dev_mode: bool = Field(
@@ -31,6 +35,20 @@ class Settings(BaseSettings):
     import_batch_rows: int = Field(
         default=100_000, ge=1, description="Rows read and loaded per batch by the importers."
     )
+    session_hours: float = Field(
+        default=12, gt=0, le=24 * 30, description="Hours a sign-in lasts without activity."
+    )
+
+    def check_secret(self) -> None:
+        """Refuse the placeholder (or a short) secret key outside development mode."""
+        if self.dev_mode:
+            return
+        if self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < MIN_SECRET_LENGTH:
+            raise Invalid.one(
+                "ORGBURO_SECRET_KEY",
+                f"set a random secret of at least {MIN_SECRET_LENGTH} characters "
+                "(the placeholder is refused outside development mode)",
+            )
 
 
 @lru_cache(maxsize=1)

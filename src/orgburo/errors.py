@@ -55,6 +55,20 @@ class PermissionDenied(OrgburoError):
     exit_code = 5
 
 
+class NotSignedIn(OrgburoError):
+    """Nobody is signed in, or the credentials given do not identify anyone."""
+
+    http_status = 401
+    exit_code = 5
+
+
+class TooManyAttempts(OrgburoError):
+    """Too many failed sign-ins from this account or address; wait and try again."""
+
+    http_status = 429
+    exit_code = 5
+
+
 @dataclass
 class Invalid(OrgburoError):
     """The input is wrong; `problems` lists every field and reason found."""

@@ -11,7 +11,9 @@ from typer.testing import CliRunner, Result
 
 from orgburo.cli import app
 from orgburo.config import get_settings
+from orgburo.db import unit_of_work
 from orgburo.web.app import create_app
+from tests.factories import account
 
 Run = Callable[..., Result]
 
@@ -24,8 +26,8 @@ def run(fresh_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
     get_settings.cache_clear()
     runner = CliRunner()
 
-    def invoke(*args: object) -> Result:
-        return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+    def invoke(*args: object, input: str | None = None) -> Result:
+        return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
 
     yield invoke
     get_settings.cache_clear()
@@ -33,6 +35,17 @@ def run(fresh_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
 
 @pytest.fixture
 def client(fresh_engine: Engine) -> Iterator[TestClient]:
-    """An HTTP client on the application, bound to the test store."""
+    """An HTTP client on the application, bound to the test store, calling as an
+    administrator with an API token."""
+    with unit_of_work(fresh_engine) as session:
+        token = account(session, "admin", admin=True)
     with TestClient(create_app(fresh_engine)) as test_client:
+        test_client.headers["Authorization"] = f"Bearer {token}"
+        yield test_client
+
+
+@pytest.fixture
+def anonymous(fresh_engine: Engine) -> Iterator[TestClient]:
+    """An HTTP client on the application that has not signed in."""
+    with TestClient(create_app(fresh_engine), follow_redirects=False) as test_client:
         yield test_client

@@ -19,7 +19,7 @@ from tests.factories import member, small_tree, tally_rows
 def counts(
     session: Session, code: str, by: str, at: date | None = None
 ) -> dict[tuple[str, ...], int]:
-    composition = census.census(session, body_code=code, by=by.split(","), at=at)
+    composition = census.census(session, body_code=code, by=by.split(","), at=at, actor=SYSTEM)
     return {c.values: c.count for c in composition.cells}
 
 
@@ -44,7 +44,7 @@ def test_census_counts_the_whole_subtree_by_one_attribute(session: Session) -> N
 
 def test_census_shares_add_up_to_one(session: Session) -> None:
     populate(session)
-    composition = census.census(session, body_code="CC", by=["sex"])
+    composition = census.census(session, body_code="CC", by=["sex"], actor=SYSTEM)
     assert sum(c.share for c in composition.cells) == 1
     assert composition.cells[0].share == Fraction(4, 5)
 
@@ -122,6 +122,7 @@ def test_change_between_two_dates_pairs_the_cells(session: Session) -> None:
         by=["social_situation"],
         start=date(1923, 1, 1),
         end=date(1924, 6, 1),
+        actor=SYSTEM,
     )
     worker = next(c for c in change.cells if c.values == ("worker",))
     assert (worker.before, worker.after, worker.difference) == (2, 3, 1)
@@ -130,13 +131,13 @@ def test_change_between_two_dates_pairs_the_cells(session: Session) -> None:
 def test_an_unknown_dimension_is_refused_with_the_known_ones(session: Session) -> None:
     populate(session)
     with pytest.raises(Invalid, match="by: 'shoe_size' is not a dimension"):
-        census.census(session, body_code="CC", by=["shoe_size"])
+        census.census(session, body_code="CC", by=["shoe_size"], actor=SYSTEM)
 
 
 def test_a_census_date_in_the_future_is_refused(session: Session) -> None:
     populate(session)
     with pytest.raises(Invalid, match="at: .* is in the future"):
-        census.census(session, body_code="CC", by=["sex"], at=date(2999, 1, 1))
+        census.census(session, body_code="CC", by=["sex"], at=date(2999, 1, 1), actor=SYSTEM)
 
 
 OPERATIONS = st.lists(

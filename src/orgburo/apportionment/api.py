@@ -6,8 +6,9 @@ from fastapi import APIRouter
 
 from orgburo.apportionment import service
 from orgburo.apportionment.schemas import AllocationRead, ApportionmentRead, ApportionmentRequest
+from orgburo.web.errors import ERRORS
 
-router = APIRouter(prefix="/api", tags=["apportionment"])
+router = APIRouter(prefix="/api", tags=["apportionment"], responses=ERRORS)
 
 
 @router.post("/apportion", response_model=ApportionmentRead)

@@ -44,11 +44,14 @@ def detail(session: Session, body: Body) -> BodyDetail:
 @router.get("", response_model=list[BodyRead])
 def list_bodies(
     session: SessionDep,
-    parent: str | None = Query(None, description="Parent code; roots when omitted."),
+    actor: ActorDep,
+    parent: str | None = Query(
+        None, description="Parent code; without it, the tops of the tree you may see."
+    ),
 ) -> list[BodyRead]:
-    """Direct sub-bodies of `parent`, or the roots."""
-    parent_id = bodies.get_or_raise(session, parent, "parent").id if parent else None
-    return [read(session, b) for b in bodies.children(session, parent_id)]
+    """Direct sub-bodies of `parent`, or the tops of the tree the caller may see."""
+    found = bodies.visible_children(session, parent_code=parent, actor=actor)
+    return [read(session, b) for b in found]
 
 
 @router.post("", response_model=BodyDetail, status_code=201)
@@ -69,16 +72,16 @@ def create_body(payload: BodyCreate, session: SessionDep, actor: ActorDep) -> Bo
 
 
 @router.get("/{code}", response_model=BodyDetail)
-def get_body(code: str, session: SessionDep) -> BodyDetail:
+def get_body(code: str, session: SessionDep, actor: ActorDep) -> BodyDetail:
     """A body, its ancestors and sub-bodies."""
-    return detail(session, bodies.get_or_raise(session, code))
+    return detail(session, bodies.view(session, code=code, actor=actor))
 
 
 @router.get("/{code}/history", response_model=list[BodyEventRead])
-def body_history(code: str, session: SessionDep) -> list[BodyEventRead]:
+def body_history(code: str, session: SessionDep, actor: ActorDep) -> list[BodyEventRead]:
     """Every dated change to a body."""
-    body = bodies.get_or_raise(session, code)
-    return [BodyEventRead.model_validate(e) for e in bodies.history(session, body)]
+    body = bodies.view(session, code=code, actor=actor)
+    return [BodyEventRead.model_validate(e) for e in bodies.history(session, body, actor=actor)]
 
 
 @router.post("/{code}/move", response_model=BodyDetail)

@@ -112,7 +112,7 @@ def show(code: str = typer.Argument(...)) -> None:
         body = bodies.get_or_raise(session, code)
         path = " > ".join([a.code for a in bodies.ancestors(session, body.id)] + [body.code])
         table = Table("date", "change", "before", "after", title=f"{body.name} ({path})")
-        for event in bodies.history(session, body):
+        for event in bodies.history(session, body, actor=cli_actor()):
             table.add_row(str(event.on), event.kind, _brief(event.before), _brief(event.after))
         kids = [f"{c.code} ({c.kind})" for c in bodies.children(session, body.id)]
     console.print(table)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from orgburo import audit
+from orgburo import access, audit
 from orgburo.actors import Actor
 from orgburo.bodies.models import Body, BodyEvent, BodyLink
 from orgburo.bulk import insert_rows
@@ -50,6 +50,7 @@ def import_file(
     session: Session, path: Path, *, actor: Actor, progress: Progress | None = None
 ) -> ImportResult:
     """Import a bodies CSV or Parquet file: all of it, or nothing."""
+    access.require_admin(actor, "import bodies")
     reader = TableReader(path)
     _check_header(reader.columns())
     raw = [r for batch in reader.batches(progress) for r in batch.to_pylist()]
@@ -77,6 +78,7 @@ def _check_header(columns: Sequence[str]) -> None:
 
 def load(session: Session, raw: Sequence[dict[str, Any]], *, actor: Actor) -> ImportResult:
     """Check and create bodies from row dictionaries (the importers' and generator's path)."""
+    access.require_admin(actor, "import bodies")
     rows = _parse_rows(raw)
     existing = _existing(session, [r.code for r in rows])
     fresh = [r for r in rows if r.code not in existing]

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, insert, literal, select, true, update
 from sqlalchemy.orm import Session
 
-from orgburo import audit
+from orgburo import access, audit
 from orgburo.actors import Actor
 from orgburo.bodies.models import Body, BodyEvent, BodyLink
 from orgburo.census import tallies
@@ -31,6 +31,20 @@ def get_or_raise(session: Session, code: str, field: str = "body") -> Body:
     if body is None:
         raise NotFound(f"{field}: no body has the code {code!r}")
     return body
+
+
+def view(session: Session, *, code: str, actor: Actor, field: str = "body") -> Body:
+    """The body with this code, if the actor may see it."""
+    body = get_or_raise(session, code, field)
+    access.require_read_body(session, actor, body, field)
+    return body
+
+
+def visible_children(session: Session, *, parent_code: str | None, actor: Actor) -> Sequence[Body]:
+    """Sub-bodies of `parent_code`; without one, the tops of what the actor may see."""
+    if parent_code is None:
+        return access.top_bodies(session, actor)
+    return children(session, view(session, code=parent_code, actor=actor, field="parent").id)
 
 
 def describe(body: Body) -> dict[str, Any]:
@@ -60,6 +74,7 @@ def create(
     opened_on: date | None = None,
 ) -> Body:
     """Open a new body under `parent_code` (or as a root)."""
+    _check_may_open(session, parent_code, actor)
     opened_on = check_not_future("opened_on", opened_on or date.today(), date.today())
     check_code(code)
     check_kind(kind)
@@ -81,6 +96,15 @@ def create(
     _link_under(session, body, parent, opened_on)
     _record(session, body, "opened", opened_on, None, describe(body), actor)
     return body
+
+
+def _check_may_open(session: Session, parent_code: str | None, actor: Actor) -> None:
+    if not parent_code:
+        access.require_admin(actor, "open a body at the root of the tree")
+        return
+    access.require_change_body(
+        session, actor, get_or_raise(session, parent_code, "parent"), "parent"
+    )
 
 
 def _check_name(name: str) -> None:
@@ -172,8 +196,9 @@ def children(session: Session, body_id: int | None) -> Sequence[Body]:
     return session.scalars(query.order_by(Body.closed_on.is_not(None), Body.code)).all()
 
 
-def history(session: Session, body: Body) -> Sequence[BodyEvent]:
+def history(session: Session, body: Body, *, actor: Actor) -> Sequence[BodyEvent]:
     """Every dated change to the body, oldest first."""
+    access.require_read_body(session, actor, body)
     query = select(BodyEvent).where(BodyEvent.body_id == body.id)
     return session.scalars(query.order_by(BodyEvent.on, BodyEvent.id)).all()
 
@@ -187,6 +212,8 @@ def move(session: Session, *, code: str, new_parent_code: str, on: date, actor: 
     """Put the body and its subtree under a new parent from `on`; the old links are kept."""
     body = get_or_raise(session, code)
     new_parent = get_or_raise(session, new_parent_code, "parent")
+    access.require_change_body(session, actor, body)
+    access.require_change_body(session, actor, new_parent, "parent")
     _check_change_date(session, body, on)
     moved = subtree_ids(session, body.id)
     check_not_own_descendant(new_parent.id, moved)
@@ -270,6 +297,7 @@ def change(
 ) -> Body:
     """Rename a body, or change its level or zone, from `on`."""
     body = get_or_raise(session, code)
+    access.require_change_body(session, actor, body)
     _check_change_date(session, body, on)
     before = describe(body)
     if name is not None:
@@ -287,6 +315,7 @@ def change(
 def close(session: Session, *, code: str, on: date, actor: Actor) -> Body:
     """Close a body that no longer has open sub-bodies or current members."""
     body = get_or_raise(session, code)
+    access.require_change_body(session, actor, body)
     _check_change_date(session, body, on)
     open_children = [c.code for c in children(session, body.id) if c.closed_on is None]
     if open_children:

@@ -17,7 +17,7 @@ from orgburo.census.schemas import (
     DimensionRead,
 )
 from orgburo.core.census import Composition
-from orgburo.web.deps import SessionDep
+from orgburo.web.deps import ActorDep, SessionDep
 
 router = APIRouter(prefix="/api/census", tags=["census"])
 
@@ -48,13 +48,14 @@ def as_read(composition: Composition) -> CensusRead:
 @router.get("", response_model=CensusRead, responses={200: {"content": {"text/csv": {}}}})
 def get_census(
     session: SessionDep,
+    actor: ActorDep,
     body: str = Query(..., description="Code of the body whose subtree is counted.", max_length=64),
     by: str = BY,
     at: date | None = Query(None, description="Date of the census (default today)."),
     format: str = Query("json", pattern="^(json|csv)$"),
 ) -> CensusRead | Response:
     """Composition of a subtree on a date by one or two dimensions."""
-    composition = census.census(session, body_code=body, by=by.split(","), at=at)
+    composition = census.census(session, body_code=body, by=by.split(","), at=at, actor=actor)
     if format == "csv":
         columns = [*composition.dimensions, "count", "share"]
         return PlainTextResponse(
@@ -66,6 +67,7 @@ def get_census(
 @router.get("/change", response_model=CensusChangeRead)
 def get_change(
     session: SessionDep,
+    actor: ActorDep,
     body: str = Query(..., max_length=64),
     start: date = Query(..., description="First date."),
     end: date | None = Query(None, description="Second date (default today)."),
@@ -73,7 +75,12 @@ def get_change(
 ) -> CensusChangeRead:
     """Composition of a subtree on two dates, cell by cell."""
     change = census.change(
-        session, body_code=body, by=by.split(","), start=start, end=end or date.today()
+        session,
+        body_code=body,
+        by=by.split(","),
+        start=start,
+        end=end or date.today(),
+        actor=actor,
     )
     dims = change.after.dimensions
     return CensusChangeRead(
@@ -98,6 +105,6 @@ def get_change(
 
 
 @router.get("/dimensions", response_model=list[DimensionRead])
-def list_dimensions(session: SessionDep) -> list[DimensionRead]:
+def list_dimensions(session: SessionDep, actor: ActorDep) -> list[DimensionRead]:
     """Every dimension the census can break members down by."""
     return [DimensionRead(name=n, label=label) for n, label in census.dimensions(session).items()]

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from orgburo.actors import cli_actor
 from orgburo.census import formats
 from orgburo.census import service as census
 from orgburo.cli_support import console, date_option, fail, transaction
@@ -35,11 +36,17 @@ def census_command(
         start = date_option(since, "since")
         if start is not None:
             change = census.change(
-                session, body_code=body, by=dims, start=start, end=on or date.today()
+                session,
+                body_code=body,
+                by=dims,
+                start=start,
+                end=on or date.today(),
+                actor=cli_actor(),
             )
             _show_change(change, format, output)
         else:
-            show_composition(census.census(session, body_code=body, by=dims, at=on), format, output)
+            composition = census.census(session, body_code=body, by=dims, at=on, actor=cli_actor())
+            show_composition(composition, format, output)
 
 
 def show_composition(composition: Composition, format: str, output: Path | None) -> None:

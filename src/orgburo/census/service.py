@@ -9,10 +9,11 @@ taken as it was then (the old value of the first change after the date, if any).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
+from orgburo.actors import Actor
 from orgburo.bodies import service as bodies
 from orgburo.census import counting, rewind
 from orgburo.census.counting import source
@@ -31,10 +32,10 @@ def dimensions(session: Session) -> dict[str, str]:
 
 
 def census(
-    session: Session, *, body_code: str, by: Sequence[str], at: date | None = None
+    session: Session, *, body_code: str, by: Sequence[str], actor: Actor, at: date | None = None
 ) -> Composition:
     """Composition of the body's subtree on `at` (today when omitted) by one or two dimensions."""
-    body = bodies.get_or_raise(session, body_code)
+    body = bodies.view(session, code=body_code, actor=actor)
     wanted = _check_dimensions(session, by)
     today = date.today()
     on = check_not_future("at", at, today) if at else today
@@ -49,14 +50,29 @@ def census(
 
 
 def change(
-    session: Session, *, body_code: str, by: Sequence[str], start: date, end: date
+    session: Session, *, body_code: str, by: Sequence[str], start: date, end: date, actor: Actor
 ) -> CompositionChange:
     """The subtree's composition on `start` and on `end`, cell by cell."""
     if end < start:
         raise Invalid.one("end", f"{end} is before the start date {start}")
-    before = census(session, body_code=body_code, by=by, at=start)
-    after = census(session, body_code=body_code, by=by, at=end)
+    before = census(session, body_code=body_code, by=by, at=start, actor=actor)
+    after = census(session, body_code=body_code, by=by, at=end, actor=actor)
     return compare(before, after)
+
+
+def trend(
+    session: Session, *, body_code: str, by: Sequence[str], dates: Sequence[date], actor: Actor
+) -> list[Composition]:
+    """The subtree's composition on each of `dates`, oldest first."""
+    return [census(session, body_code=body_code, by=by, at=d, actor=actor) for d in sorted(dates)]
+
+
+def spaced_dates(start: date, end: date, points: int) -> list[date]:
+    """`points` dates from `start` to `end` (both included), evenly spaced, without repeats."""
+    if end <= start or points < 2:
+        return [end]
+    span = (end - start).days
+    return sorted({start + timedelta(days=round(span * i / (points - 1))) for i in range(points)})
 
 
 def _check_dimensions(session: Session, by: Sequence[str]) -> tuple[str, ...]:

@@ -8,14 +8,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
+from orgburo.actors import Actor
 from orgburo.census import service as census
 from orgburo.census.formats import label
 from orgburo.core.census import Composition
 from orgburo.core.dates import parse_date
-from orgburo.errors import NotFound, OrgburoError
+from orgburo.errors import OrgburoError
 from orgburo.web.charts import bar_chart, stacked_chart
-from orgburo.web.deps import SessionDep
-from orgburo.web.errors import problems_of
+from orgburo.web.deps import ActorDep, SessionDep
+from orgburo.web.errors import field_errors
 from orgburo.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -36,6 +37,7 @@ def chart_for(composition: Composition) -> Markup:
 def census_page(
     request: Request,
     session: SessionDep,
+    actor: ActorDep,
     body: str = "",
     by: str = "social_situation",
     at: str = "",
@@ -51,17 +53,18 @@ def census_page(
     status = 200
     if body:
         try:
-            context.update(_count(session, form))
+            context.update(_count(session, form, actor))
         except OrgburoError as error:
             status = error.http_status
-            field = "body" if isinstance(error, NotFound) else None
-            context["errors"] = {field or p["field"]: p["reason"] for p in problems_of(error)}
+            context["errors"] = field_errors(error)
     return render(request, "census/census.html", context, status_code=status)
 
 
-def _count(session: SessionDep, form: dict[str, str]) -> dict[str, object]:
+def _count(session: SessionDep, form: dict[str, str], actor: Actor) -> dict[str, object]:
     at = parse_date("at", form["at"]) if form["at"] else None
-    composition = census.census(session, body_code=form["body"], by=form["by"].split(","), at=at)
+    composition = census.census(
+        session, body_code=form["body"], by=form["by"].split(","), at=at, actor=actor
+    )
     result: dict[str, object] = {"composition": composition, "chart": chart_for(composition)}
     if form["since"]:
         start = parse_date("since", form["since"])
@@ -71,5 +74,6 @@ def _count(session: SessionDep, form: dict[str, str]) -> dict[str, object]:
             by=form["by"].split(","),
             start=start,
             end=at or date.today(),
+            actor=actor,
         )
     return result

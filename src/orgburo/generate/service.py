@@ -12,7 +12,7 @@ import pyarrow as pa
 import yaml
 from sqlalchemy.orm import Session
 
-from orgburo import audit
+from orgburo import access, audit
 from orgburo.actors import Actor
 from orgburo.bodies import importer as bodies_importer
 from orgburo.errors import Invalid
@@ -53,6 +53,7 @@ def generate(
     progress: Progress | None = None,
 ) -> tuple[int, int]:
     """Create `bodies` bodies and `members` members; the same seed gives the same data."""
+    access.require_admin(actor, "generate an organization")
     if members < 0 or bodies < 3:
         raise Invalid.one(
             "bodies" if bodies < 3 else "members", "need at least 3 bodies and 0 members"

@@ -10,7 +10,7 @@ from orgburo.members import attributes
 from orgburo.members import service as members
 from orgburo.members.history import history
 from orgburo.members.models import Person
-from orgburo.members.roster import roster
+from orgburo.members.roster import roster, where_pairs
 from orgburo.members.schemas import (
     Admission,
     AttributeChange,
@@ -47,17 +47,30 @@ def read(session: Session, person: Person) -> MemberRead:
 def list_members(
     code: str,
     session: SessionDep,
-    q: str | None = Query(None, max_length=200),
-    offset: int = Query(0, ge=0, le=10_000_000),
+    actor: ActorDep,
+    q: str | None = Query(None, max_length=200, description="Registry id or name prefix."),
+    where: list[str] = Query(
+        [], description="Core attribute filter NAME=VALUE (e.g. sex=female); repeat."
+    ),
+    after: str | None = Query(
+        None, max_length=2000, description="`next_after` of the previous page."
+    ),
     limit: int = Query(50, ge=1, le=1000),
 ) -> RosterRead:
-    """Current members of a body's subtree, optionally matching a name prefix or an id."""
-    page = roster(session, body_code=code, q=q, offset=offset, limit=limit)
+    """Current members of a body's subtree by name, matching a name prefix or an id."""
+    page = roster(
+        session,
+        body_code=code,
+        actor=actor,
+        q=q,
+        filters=where_pairs(where),
+        after=after,
+        limit=limit,
+    )
     return RosterRead(
         members=[read(session, e.person) for e in page.entries],
-        offset=page.offset,
         limit=page.limit,
-        has_more=page.has_more,
+        next_after=page.next_after,
     )
 
 
@@ -78,16 +91,16 @@ def admit(payload: Admission, session: SessionDep, actor: ActorDep) -> MemberRea
 
 
 @router.get("/members/{id}", response_model=MemberRead)
-def get_member(id: str, session: SessionDep) -> MemberRead:
+def get_member(id: str, session: SessionDep, actor: ActorDep) -> MemberRead:
     """A person and their current membership."""
-    return read(session, members.get_or_raise(session, id))
+    return read(session, members.view(session, external_id=id, actor=actor))
 
 
 @router.get("/members/{id}/history", response_model=list[HistoryEntryRead])
-def member_history(id: str, session: SessionDep) -> list[HistoryEntryRead]:
+def member_history(id: str, session: SessionDep, actor: ActorDep) -> list[HistoryEntryRead]:
     """Everything that happened to a member, oldest first."""
-    person = members.get_or_raise(session, id)
-    return [HistoryEntryRead(**vars(e)) for e in history(session, person)]
+    person = members.view(session, external_id=id, actor=actor)
+    return [HistoryEntryRead(**vars(e)) for e in history(session, person, actor=actor)]
 
 
 @router.post("/members/{id}/confirm", response_model=MemberRead)
@@ -131,7 +144,7 @@ def end(id: str, payload: Ending, session: SessionDep, actor: ActorDep) -> Membe
 
 
 @router.get("/attributes", response_model=list[AttributeRead])
-def list_attributes(session: SessionDep) -> list[AttributeRead]:
+def list_attributes(session: SessionDep, actor: ActorDep) -> list[AttributeRead]:
     """Every attribute members can carry."""
     return [
         AttributeRead(name=a.name, type=a.type, choices=list(a.choices), core=a.core, label=a.label)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orgburo import audit
+from orgburo import access, audit
 from orgburo.actors import Actor
 from orgburo.core.attributes import (
     ATTRIBUTE_TYPES,
@@ -48,6 +48,7 @@ def declare(
     label: str = "",
 ) -> AttributeDefinition:
     """Declare an organization-specific attribute; no migration is needed."""
+    access.require_admin(actor, "declare attributes")
     _check_declaration(name, type, choices or [])
     if name in RESERVED or session.scalar(
         select(AttributeDefinition).where(AttributeDefinition.name == name)

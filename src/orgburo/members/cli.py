@@ -137,7 +137,7 @@ def show(id: str = typer.Argument(...)) -> None:
     with transaction() as session:
         person = members.get_or_raise(session, id)
         table = Table("date", "event", "body", "status", "detail", title=f"{person.name} ({id})")
-        for entry in history(session, person):
+        for entry in history(session, person, actor=cli_actor()):
             table.add_row(
                 str(entry.on), entry.kind, entry.body or "", entry.status or "", entry.detail
             )

@@ -7,6 +7,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from orgburo import access
+from orgburo.actors import Actor
 from orgburo.members.models import Person
 from orgburo.members.service import attribute_events, spells
 
@@ -22,8 +24,9 @@ class HistoryEntry:
     detail: str
 
 
-def history(session: Session, person: Person) -> list[HistoryEntry]:
+def history(session: Session, person: Person, *, actor: Actor) -> list[HistoryEntry]:
     """Everything that happened to the person, oldest first."""
+    access.require_read_person(session, actor, person)
     entries: list[tuple[date, int, HistoryEntry]] = []
     for spell, body in spells(session, person):
         if spell.start_reason == "admitted":

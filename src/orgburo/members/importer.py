@@ -17,10 +17,13 @@ from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy.orm import Session
 
-from orgburo import audit
+from orgburo import access, audit
 from orgburo.actors import Actor
+from orgburo.bodies import service as bodies
+from orgburo.bodies.models import Body
 from orgburo.census import batch_counts
 from orgburo.core.attributes import CORE_ATTRIBUTES, Attribute
 from orgburo.errors import Invalid, Problem
@@ -50,19 +53,33 @@ def import_file(
     actor: Actor,
     progress: Progress | None = None,
     batch_rows: int = 100_000,
+    within: str | None = None,
 ) -> ImportResult:
-    """Import a members CSV or Parquet file: all of it, or nothing."""
+    """Import a members CSV or Parquet file: all of it, or nothing.
+
+    With `within`, every row must name a body in that body's subtree (an officer's
+    import); without it the import may touch any body, which only an administrator may.
+    """
+    scope = import_scope(session, within=within, actor=actor) if within else None
+    if scope is None:
+        access.require_admin(actor, "import members into any body")
     reader = TableReader(path, batch_rows)
     known = catalog(session)
     plan = column_plan(reader.columns(), known)
     result = load(
-        session, reader.batches(progress), plan, actor=actor, extra_problems=reader.bad_rows
+        session,
+        reader.batches(progress),
+        plan,
+        actor=actor,
+        extra_problems=reader.bad_rows,
+        within=scope,
     )
     audit.record(
         session,
         actor=actor,
         action="members.imported",
         target=("file", path.name),
+        body_id=scope.id if scope else None,
         after={
             "sha256": _digest(path),
             "rows": result.rows,
@@ -71,6 +88,13 @@ def import_file(
         },
     )
     return result
+
+
+def import_scope(session: Session, *, within: str, actor: Actor) -> Body:
+    """The body whose subtree an import may write to, if the actor may change it."""
+    body = bodies.get_or_raise(session, within)
+    access.require_change_body(session, actor, body)
+    return body
 
 
 def _digest(path: Path) -> str:
@@ -103,8 +127,11 @@ def load(
     *,
     actor: Actor,
     extra_problems: Sequence[Problem] = (),
+    within: Body | None = None,
 ) -> ImportResult:
     """Check, stage and register rows; raise Invalid listing every problem found."""
+    if within is None:
+        access.require_admin(actor, "import members into any body")
     staging = Staging.create(session, [a for a in plan if not a.core])
     problems: list[Problem] = []
     hidden = rows = 0
@@ -119,7 +146,7 @@ def load(
         rows += batch.num_rows
     problems += extra_problems
     if not problems:
-        problems += staging.problems_in_store(checks.MAX_PROBLEMS)
+        problems += staging.problems_in_store(checks.MAX_PROBLEMS, within)
     if problems:
         problems.sort(key=lambda p: (p.row is None, p.row or 0))
         raise Invalid(
@@ -138,6 +165,7 @@ def _checked(check: checks.BatchCheck, plan: list[Attribute], today: date) -> di
         "status": checks.status(check),
         "joined": checks.joined(check, today),
     }
+    columns["name_key"] = pc.utf8_lower(columns["name"])  # as `models.name_key` does
     typed = {a.name: checks.attribute(check, a, today) for a in plan}
     if "birth_year" in typed:
         checks.born_before_joining(check, columns["joined"], typed["birth_year"])

@@ -24,7 +24,10 @@ class Person(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     external_id: Mapped[str] = mapped_column(BinaryString, unique=True)
-    name: Mapped[str] = mapped_column(String(300), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    # The name lower-cased (`name_key`), in byte order on every backend: the roster's
+    # search key, so a name prefix is one range of the (name_key, id) index.
+    name_key: Mapped[str] = mapped_column(BinaryString)
     social_situation: Mapped[str | None] = mapped_column(String(20))
     occupation: Mapped[str | None] = mapped_column(String(20))
     sex: Mapped[str | None] = mapped_column(String(10))
@@ -39,6 +42,13 @@ class Person(Base):
     party_schooling: Mapped[bool | None] = mapped_column()
     extra: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
     died_on: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (Index("ix_persons_name_key", "name_key", "id"),)
+
+
+def name_key(name: str) -> str:
+    """The search form of a name: trimmed and lower-cased (Unicode, not only ASCII)."""
+    return name.strip().lower()
 
 
 class Membership(Base):

@@ -20,12 +20,11 @@ class MemberRead(BaseModel):
 
 
 class RosterRead(BaseModel):
-    """A page of members."""
+    """A page of members by name; pass `next_after` as `after` for the next page."""
 
     members: list[MemberRead]
-    offset: int
     limit: int
-    has_more: bool
+    next_after: str | None
 
 
 class HistoryEntryRead(BaseModel):

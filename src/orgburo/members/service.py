@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from orgburo import audit
+from orgburo import access, audit
 from orgburo.actors import Actor
 from orgburo.bodies import service as bodies
 from orgburo.bodies.models import Body
@@ -29,9 +29,9 @@ from orgburo.core.attributes import (
 from orgburo.core.dates import check_not_before, check_not_future
 from orgburo.errors import Conflict, Invalid, NotFound
 from orgburo.members.attributes import catalog, parse_attributes
-from orgburo.members.models import MemberEvent, Membership, Person
+from orgburo.members.models import MemberEvent, Membership, Person, name_key
 
-END_REASONS = ("left", "expelled", "died")
+END_REASONS = ("left", "expelled", "died", "not_confirmed")
 
 
 def get(session: Session, external_id: str) -> Person | None:
@@ -44,6 +44,13 @@ def get_or_raise(session: Session, external_id: str, field: str = "id") -> Perso
     person = get(session, external_id)
     if person is None:
         raise NotFound(f"{field}: nobody has the registry id {external_id!r}")
+    return person
+
+
+def view(session: Session, *, external_id: str, actor: Actor) -> Person:
+    """The person with this registry id, if the actor may see their record."""
+    person = get_or_raise(session, external_id)
+    access.require_read_person(session, actor, person)
     return person
 
 
@@ -73,6 +80,7 @@ def admit(
     attributes: Mapping[str, Any] | None = None,
 ) -> Person:
     """Admit a person (new, or a former member) to a body as candidate or full member."""
+    access.require_change_body(session, actor, bodies.get_or_raise(session, body_code))
     _check_status(status)
     body = _open_body(session, body_code, on)
     person = get(session, external_id)
@@ -111,7 +119,13 @@ def _new_person(
     _check_born_by(_int_or_none(values.get("birth_year")), on)
     core = {k: v for k, v in values.items() if k in CORE_ATTRIBUTES}
     extra = {k: v for k, v in values.items() if k not in CORE_ATTRIBUTES and v is not None}
-    person = Person(external_id=external_id.strip(), name=name.strip(), extra=extra, **core)
+    person = Person(
+        external_id=external_id.strip(),
+        name=name.strip(),
+        name_key=name_key(name),
+        extra=extra,
+        **core,
+    )
     session.add(person)
     session.flush()
     return person
@@ -199,8 +213,11 @@ def _audit(
     )
 
 
-def _member_now(session: Session, external_id: str, on: date) -> tuple[Person, Membership]:
+def _member_now(
+    session: Session, external_id: str, on: date, actor: Actor
+) -> tuple[Person, Membership]:
     person = get_or_raise(session, external_id)
+    access.require_change_person(session, actor, person)
     spell = current_spell(session, person)
     if spell is None:
         raise Invalid.one("id", f"{external_id!r} is not a member now")
@@ -210,7 +227,7 @@ def _member_now(session: Session, external_id: str, on: date) -> tuple[Person, M
 
 def confirm(session: Session, *, external_id: str, on: date, actor: Actor) -> Person:
     """Make a candidate a full member from `on`."""
-    person, spell = _member_now(session, external_id, on)
+    person, spell = _member_now(session, external_id, on, actor)
     if spell.status != "candidate":
         raise Invalid.one("status", f"{external_id!r} is already a full member")
     body = session.get_one(Body, spell.body_id)
@@ -225,7 +242,8 @@ def transfer(
     session: Session, *, external_id: str, to_body_code: str, on: date, actor: Actor
 ) -> Person:
     """Move a member to another body from `on`, keeping their status."""
-    person, spell = _member_now(session, external_id, on)
+    person, spell = _member_now(session, external_id, on, actor)
+    access.require_change_body(session, actor, bodies.get_or_raise(session, to_body_code))
     target = _open_body(session, to_body_code, on)
     if target.id == spell.body_id:
         raise Invalid.one("body", f"{external_id!r} is already in {to_body_code!r}")
@@ -246,9 +264,9 @@ def end(
     note: str | None = None,
 ) -> Person:
     """End a membership: the member left, was expelled, or died."""
+    person, spell = _member_now(session, external_id, on, actor)
     if reason not in END_REASONS:
         raise Invalid.one("reason", f"{reason!r} is not one of {', '.join(END_REASONS)}")
-    person, spell = _member_now(session, external_id, on)
     before = _spell(spell, session.get_one(Body, spell.body_id))
     _audit(session, actor, f"member.{reason}", person, before, {"on": on, "note": note})
     _close_spell(session, person, spell, on, reason)
@@ -258,11 +276,24 @@ def end(
     return person
 
 
+def note_event(
+    session: Session, *, external_id: str, kind: str, on: date, note: str, actor: Actor
+) -> MemberEvent:
+    """Add a dated event to a current member's history (e.g. a candidate stage extended)."""
+    person, _ = _member_now(session, external_id, on, actor)
+    event = MemberEvent(person_id=person.id, kind=kind, on=on, note=note[:500])
+    session.add(event)
+    session.flush()
+    _audit(session, actor, f"member.{kind}", person, None, {"on": on, "note": note})
+    return event
+
+
 def change_attributes(
     session: Session, *, external_id: str, changes: Mapping[str, Any], on: date, actor: Actor
 ) -> Person:
     """Record new attribute values from `on`; the old values stay in the history."""
     person = get_or_raise(session, external_id)
+    access.require_change_person(session, actor, person)
     _check_change_date(session, person, on)
     values = parse_attributes(catalog(session), changes)
     spell = current_spell(session, person)

@@ -37,7 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from orgburo.bodies.models import Body
+from orgburo.bodies.models import Body, BodyLink
 from orgburo.bulk import indexes_rebuilt, insert_arrow
 from orgburo.census import tallies
 from orgburo.core.attributes import BOOLEAN, CORE_ATTRIBUTES, INTEGER, Attribute
@@ -67,6 +67,7 @@ class Staging:
             Column("row", BigInteger, primary_key=True),
             Column("external_id", String),
             Column("name", String),
+            Column("name_key", String),
             Column("body_code", String),
             Column("status", String),
             Column("joined", Date),
@@ -95,9 +96,37 @@ class Staging:
         batch = pa.RecordBatch.from_arrays(arrays, names=names)
         insert_arrow(self.session, self.table, batch.filter(pa.array(~bad)))
 
-    def problems_in_store(self, limit: int) -> list[Problem]:
-        """Problems only the store can see: unknown or closed bodies, repeats, conflicts."""
-        return self._unknown_bodies(limit) + self._repeated_ids(limit) + self._conflicts(limit)
+    def problems_in_store(self, limit: int, within: Body | None = None) -> list[Problem]:
+        """Problems only the store can see: unknown or closed bodies, repeats, conflicts,
+        and (with `within`) bodies or people outside that body's subtree."""
+        outside = self._outside(within, limit) if within is not None else []
+        return (
+            self._unknown_bodies(limit)
+            + outside
+            + self._repeated_ids(limit)
+            + self._conflicts(limit)
+        )
+
+    def _outside(self, within: Body, limit: int) -> list[Problem]:
+        s = self.table.c
+        inside = exists().where(
+            BodyLink.ancestor_id == within.id,
+            BodyLink.valid_to.is_(None),
+            BodyLink.descendant_id == Body.id,
+        )
+        query = (
+            select(s.row, s.body_code)
+            .join(Body, Body.code == s.body_code)
+            .where(~inside)
+            .order_by(s.row)
+            .limit(limit)
+        )
+        return [
+            Problem(
+                "body", f"{code!r} is outside {within.code!r}, where this import may write", row
+            )
+            for row, code in self.session.execute(query)
+        ]
 
     def _unknown_bodies(self, limit: int) -> list[Problem]:
         s = self.table.c
@@ -186,11 +215,12 @@ class Staging:
         s = self.table.c
         fresh = s.person_id.is_not(None)
         self._assign_ids()
-        person_columns = ["id", "external_id", "name", *CORE_ATTRIBUTES, "extra"]
+        person_columns = ["id", "external_id", "name", "name_key", *CORE_ATTRIBUTES, "extra"]
         values = [
             s.person_id,
             s.external_id,
             s.name,
+            s.name_key,
             *[s[n] for n in CORE_ATTRIBUTES],
             self._json(s.extra),
         ]

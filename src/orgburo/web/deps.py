@@ -8,8 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from orgburo.accounts import service as accounts
 from orgburo.actors import Actor
 from orgburo.db import unit_of_work
+from orgburo.web.auth import calling_user, sent_csrf
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -18,11 +20,17 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_actor(request: Request) -> Actor:
-    """Who is acting. Until accounts exist, every web change is attributed to 'web'."""
-    host = request.client.host if request.client else "unknown"
-    return Actor(name=f"web:{host}")
-
-
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_actor(
+    request: Request, session: SessionDep, csrf: Annotated[str | None, Depends(sent_csrf)]
+) -> Actor:
+    """The signed-in user as an actor; anonymous requests stop here with NotSignedIn."""
+    user = calling_user(request, session, csrf)
+    actor = accounts.actor_for(session, user)
+    request.state.actor = actor
+    return actor
+
+
 ActorDep = Annotated[Actor, Depends(get_actor)]

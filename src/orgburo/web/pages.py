@@ -8,10 +8,20 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
+from orgburo.web.auth import CSRF_FIELD, bearer_token, csrf_token
+
 
 def render(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> Response:
-    """The template rendered with `context`."""
+    """The template rendered with `context`, the signed-in actor and the CSRF token."""
     templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, template, context, status_code=status_code)
+    shared = {
+        "actor": getattr(request.state, "actor", None),
+        # A caller with a bearer token has no session to keep a token in (nor needs one).
+        "csrf": csrf_token(request) if bearer_token(request) is None else "",
+        "csrf_field": CSRF_FIELD,
+    }
+    return templates.TemplateResponse(
+        request, template, {**shared, **context}, status_code=status_code
+    )

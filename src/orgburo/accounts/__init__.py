@@ -1,0 +1,1 @@
+"""Accounts: users, their roles on bodies, passwords, sessions and API tokens."""

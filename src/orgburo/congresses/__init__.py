@@ -1,0 +1,1 @@
+"""Congresses, conferences and plenums: delegates, credentials, and which organ elects which."""

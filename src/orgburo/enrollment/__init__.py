@@ -1,0 +1,1 @@
+"""Enrollment campaigns: applications, recommendations, meetings, admissions, figures."""

@@ -1,0 +1,1 @@
+"""Offices and their holders over time; seats on elected organs."""

@@ -1,0 +1,1 @@
+"""Scenarios: replayable timelines of decisions, and the reference organization as data."""
