@@ -218,10 +218,8 @@ def hash_joins(session: Session) -> Iterator[None]:
         return
     before = session.scalar(text("SELECT current_setting('enable_nestloop')"))
     session.execute(text("SET LOCAL enable_nestloop = off"))
-    try:
-        yield
-    finally:
-        session.execute(text(f"SET LOCAL enable_nestloop = {'on' if before == 'on' else 'off'}"))
+    yield  # on an error the transaction is rolled back, and the setting with it
+    session.execute(text(f"SET LOCAL enable_nestloop = {'on' if before == 'on' else 'off'}"))
 
 
 def analyze(session: Session, *tables: Table) -> None:

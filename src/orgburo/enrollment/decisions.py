@@ -136,11 +136,12 @@ def _check_admissible(
             f"{application.ref!r} has {recommended} of the {campaign.recommenders_required} "
             f"recommendations required{fallback}",
         )
-    for group in _full_ceilings(session, campaign, application):
+    full = _full_ceilings(session, campaign, application)
+    if full:
         raise Invalid.one(
             "application",
-            f"admitting {application.ref!r} would exceed the ceiling of group {group.name!r} "
-            f"({group.target} admitted already)",
+            f"admitting {application.ref!r} would exceed the ceiling of group {full[0].name!r} "
+            f"({full[0].target} admitted already)",
         )
 
 
