@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 import pyarrow as pa
@@ -118,3 +118,22 @@ def _secondary_constraints(table: Table) -> list[Constraint]:
     return sorted(
         (c for c in table.constraints if isinstance(c, wanted)), key=lambda c: str(c.name)
     )
+
+
+BULK_THRESHOLD = 50_000
+REBUILD_SHARE = 4
+"""Rebuild when the load adds at least a quarter of what the tables hold. Measured on
+PostgreSQL: a row inserted under indexes and foreign keys costs about 10 us more than a
+bare one, and a rebuild about 1.25 us per row held, so a rebuild pays off up to about
+seven rows held per row added; a quarter keeps a margin."""
+
+
+def rebuilt_if_large(
+    session: Session, tables: Sequence[Table], new: int, existing: int
+) -> AbstractContextManager[None]:
+    """`indexes_rebuilt` around a load of `new` rows into tables holding `existing` when the
+    load is large (at least BULK_THRESHOLD rows, and a quarter of `existing`); otherwise
+    nothing. The one rule every bulk path uses."""
+    if new >= BULK_THRESHOLD and new * REBUILD_SHARE >= existing:
+        return indexes_rebuilt(session, list(tables))
+    return nullcontext()

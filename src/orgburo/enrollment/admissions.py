@@ -10,7 +10,6 @@ The applications then point at their persons.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import pyarrow as pa
@@ -19,13 +18,11 @@ from sqlalchemy.orm import Session
 
 from orgburo.actors import Actor
 from orgburo.bodies.models import Body
-from orgburo.bulk import indexes_rebuilt
 from orgburo.errors import Invalid, Problem
 from orgburo.members import importer as members_importer
 from orgburo.members import service as members
 from orgburo.members.attributes import catalog
 from orgburo.members.models import Membership, Person
-from orgburo.members.staging import BULK_THRESHOLD
 
 from .models import ADMITTED, OPEN_MEETING, REFUSED, Application
 from .outcome_staging import OutcomeStaging
@@ -42,10 +39,7 @@ def decide(session: Session, staging: OutcomeStaging, ends: Table, actor: Actor)
     s = staging.s
     admitted = and_(staging.fresh(OPEN_MEETING), s.carried)
     _readmit(session, staging, actor)
-    new = session.scalar(select(func.count()).where(admitted, ~s.known_person)) or 0
-    existing = session.scalar(select(func.count()).select_from(Person)) or 0
-    with _rebuilt_if_large(session, new, existing):
-        _register(session, staging, actor)
+    _register(session, staging, actor)  # the registry's loader rebuilds indexes when large
     decided = (
         select(s.app_id, s.held, s.carried, s.registry, Person.id.label("person_id"), ends.c.ends)
         .select_from(staging.table)
@@ -71,14 +65,6 @@ def decide(session: Session, staging: OutcomeStaging, ends: Table, actor: Actor)
     refused = and_(staging.fresh(OPEN_MEETING), ~s.carried)
     count = session.scalar(select(func.count()).where(admitted)) or 0
     return count, session.scalar(select(func.count()).where(refused)) or 0
-
-
-def _rebuilt_if_large(session: Session, new: int, existing: int) -> AbstractContextManager[None]:
-    """The registry rebuilds its indexes itself when a load at least doubles it; for a
-    large load into a larger registry, this path does it around the load."""
-    if BULK_THRESHOLD <= new < existing:
-        return indexes_rebuilt(session, [PERSONS, MEMBERSHIPS])
-    return nullcontext()
 
 
 def _readmit(session: Session, staging: OutcomeStaging, actor: Actor) -> None:

@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import Table, and_, exists, func, insert, literal, select
 
 from orgburo.bodies.models import Body
+from orgburo.bulk import rebuilt_if_large
 
 from . import bulk_recommendations
 from .application_staging import APPLICATIONS, ApplicationStaging
-from .columns import advance_sequence, json_of, rebuilt_if_large, reserve_ids
+from .columns import advance_sequence, json_of, reserve_ids
 from .models import PENDING, Application, GroupMatch, JointApplication, Recommendation
 
 

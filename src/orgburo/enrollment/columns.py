@@ -7,7 +7,7 @@ row, column and reason, as the registry's own checks (`members.checks`) do.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -30,13 +30,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from orgburo.bulk import indexes_rebuilt
 from orgburo.core.attributes import BOOLEAN, INTEGER, Attribute
 from orgburo.errors import Invalid, Problem
 from orgburo.members.checks import BatchCheck
 
 SQL_TYPES = {BOOLEAN: Boolean, INTEGER: BigInteger}
-BULK_THRESHOLD = 50_000
 
 
 def check_header(columns: Sequence[str], required: Sequence[str], optional: Sequence[str]) -> None:
@@ -191,17 +189,6 @@ def advance_sequence(session: Session, table: Table) -> None:
                 f'(SELECT COALESCE(MAX(id), 0) + 1 FROM "{table.name}"), false)'
             )
         )
-
-
-def rebuilt_if_large(
-    session: Session, tables: Sequence[Table], new: int, existing: int
-) -> AbstractContextManager[None]:
-    """Drop the tables' secondary indexes and constraints for a load that at least doubles
-    them (50,000 rows or more), and rebuild them after: per-row foreign-key checks and
-    index updates cost far more than one rebuild (`bulk.indexes_rebuilt`)."""
-    if new >= BULK_THRESHOLD and new >= existing:
-        return indexes_rebuilt(session, list(tables))
-    return nullcontext()
 
 
 @contextmanager

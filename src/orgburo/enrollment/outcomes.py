@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from orgburo import audit
 from orgburo.actors import Actor
+from orgburo.bulk import rebuilt_if_large
 from orgburo.core.enrollment import add_months
 from orgburo.errors import Invalid, Problem
 from orgburo.members import checks
@@ -171,7 +172,7 @@ def _write(session: Session, staging: OutcomeStaging, rows: int, actor: Actor) -
     unchanged = session.scalar(select(func.count()).where(s.existing)) or 0
     existing = session.scalar(select(func.count()).select_from(Application)) or 0
     written = _tables(Application, Vote, Meeting)
-    with columns.rebuilt_if_large(session, written, rows - unchanged, existing):
+    with rebuilt_if_large(session, written, rows - unchanged, existing):
         meetings = _add_meetings(session, staging)
         columns.analyze(session, _table(Meeting))
         _add_votes(session, staging)

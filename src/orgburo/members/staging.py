@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from orgburo.bodies.models import Body, BodyLink
-from orgburo.bulk import indexes_rebuilt, insert_arrow
+from orgburo.bulk import insert_arrow, rebuilt_if_large
 from orgburo.census import tallies
 from orgburo.core.attributes import BOOLEAN, CORE_ATTRIBUTES, INTEGER, Attribute
 from orgburo.db import JsonDocument
@@ -46,7 +46,6 @@ from orgburo.errors import Problem
 from orgburo.members.models import Membership, Person
 
 _SQL_TYPES = {BOOLEAN: Boolean, INTEGER: BigInteger}
-BULK_THRESHOLD = 50_000
 PERSONS: Table = Person.__table__  # type: ignore[assignment]
 MEMBERSHIPS: Table = Membership.__table__  # type: ignore[assignment]
 CORE = list(CORE_ATTRIBUTES.values())
@@ -281,13 +280,11 @@ class Staging:
         self.session.execute(update(self.table).where(registered).values(person_id=None))
 
     def _bulk_if_large(self) -> AbstractContextManager[None]:
-        """Rebuild indexes after the load when it at least doubles the registry."""
+        """Rebuild the registry's indexes after a large load (`bulk.rebuilt_if_large`)."""
         s = self.table.c
         new = self.session.scalar(select(func.count()).where(s.person_id.is_not(None))) or 0
         existing = self.session.scalar(select(func.count()).select_from(Person)) or 0
-        if new >= BULK_THRESHOLD and new >= existing:
-            return indexes_rebuilt(self.session, [PERSONS, MEMBERSHIPS])
-        return nullcontext()
+        return rebuilt_if_large(self.session, [PERSONS, MEMBERSHIPS], new, existing)
 
     def _advance_sequence(self) -> None:
         if self._postgres:
