@@ -96,6 +96,26 @@ def require_change_body(session: Session, actor: Actor, body: Body, field: str =
         raise PermissionDenied(f"{field}: {body.code!r} is outside the bodies you may change")
 
 
+def may_read_reach(session: Session, actor: Actor, body_id: int) -> bool:
+    """Whether something that reaches over a body's subtree (a campaign it proclaimed, a
+    decree it issued) concerns the actor: they read the body, or one of their scopes
+    lies inside its subtree, where the campaign or decree is carried out."""
+    if may_read_body(session, actor, body_id):
+        return True
+    return any(in_subtree(session, scope, (body_id,)) for scope in _scopes(actor, ROLES))
+
+
+def require_read_reach(session: Session, actor: Actor, body: Body, what: str) -> None:
+    """PermissionDenied unless `what`, issued by `body`, reaches into the actor's bodies."""
+    if not may_read_reach(session, actor, body.id):
+        raise PermissionDenied(f"{what}: it was issued by {body.code!r}, outside your bodies")
+
+
+def readable_scopes(actor: Actor) -> list[int] | None:
+    """The roots of the subtrees the actor reads; None for an administrator (everything)."""
+    return None if actor.is_admin else sorted(set(_scopes(actor, ROLES)))
+
+
 def require_admin(actor: Actor, action: str) -> None:
     """PermissionDenied unless the actor administers the system."""
     if not actor.is_admin:

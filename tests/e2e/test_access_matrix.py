@@ -31,6 +31,10 @@ from orgburo.core.delegates import Norm
 from orgburo.db import make_engine, unit_of_work
 from orgburo.elections import service as elections
 from orgburo.elections.models import ElectionResult
+from orgburo.enrollment import campaigns, meetings
+from orgburo.enrollment import service as enrollment
+from orgburo.enrollment.campaigns import CampaignSpec
+from orgburo.enrollment.service import Applicant
 from orgburo.members import service as members
 from orgburo.members.imports import ImportJob
 from orgburo.migrations import upgrade
@@ -72,6 +76,9 @@ DRAFT = {"code": ("EN", "ES")}  # an election still taking nominations
 POLL = {"code": ("VN", "VS")}  # an open poll
 COUNTED = {"code": ("RN", "RS"), "person": ("n", "s")}  # a counted election
 OFFICE = {"code": ("ON", "OS")}
+# Campaigns of NORTH and SOUTH, each with an application from N1 or S1: see `campaigns`.
+CAMPAIGN = {"code": ("KN", "KS"), "org": ("N1", "S1"), "ref": ("AN", "AS")}
+APPLICATION = {"name": "New", "body": "{org}", "received_on": TODAY, "attributes": {}}
 
 RULES: dict[str, Rule] = {
     "GET /openapi.json": Rule(PUBLIC),
@@ -221,6 +228,60 @@ RULES: dict[str, Rule] = {
     "GET /offices": Rule(SIGNED_IN),
     "GET /offices/{code}": Rule(SIGNED_IN, params=OFFICE),
     "GET /organs/{code}": Rule(SIGNED_IN),
+    # Enrollment: a campaign concerns the officers of the bodies it reaches; applications,
+    # meetings and votes belong to the officers of the body that received or held them.
+    "GET /api/enrollment/campaigns": Rule(SIGNED_IN),
+    "POST /api/enrollment/campaigns": Rule(
+        CHANGE,
+        json={
+            "code": "NEWK",
+            "name": "New",
+            "body": "{code}",
+            "opens_on": "2000-01-01",
+            "closes_on": TODAY,
+        },
+    ),
+    "GET /api/enrollment/campaigns/{code}": Rule(READ, params=CAMPAIGN),
+    "POST /api/enrollment/campaigns/{code}/applications": Rule(
+        CHANGE, json=APPLICATION, params=CAMPAIGN
+    ),
+    "POST /api/enrollment/campaigns/{code}/joint-applications": Rule(
+        CHANGE,
+        json={
+            "ref": "J1",
+            "body": "{org}",
+            "received_on": TODAY,
+            "applicants": [{"name": "New", "attributes": {}}],
+        },
+        params=CAMPAIGN,
+    ),
+    "GET /api/enrollment/campaigns/{code}/applications": Rule(READ, params=CAMPAIGN),
+    "GET /api/enrollment/campaigns/{code}/applications/{ref}": Rule(READ, params=CAMPAIGN),
+    "POST /api/enrollment/campaigns/{code}/applications/{ref}/recommendations": Rule(
+        CHANGE, json={"recommender": "{id}", "given_on": TODAY}, params=CAMPAIGN
+    ),
+    "POST /api/enrollment/campaigns/{code}/applications/{ref}/stage": Rule(
+        CHANGE, json={"outcome": "confirmed", "on": TODAY}, params=CAMPAIGN
+    ),
+    "POST /api/enrollment/campaigns/{code}/meetings": Rule(
+        CHANGE,
+        json={"body": "{org}", "held_on": TODAY, "members_present": 1, "votes": []},
+        params=CAMPAIGN,
+    ),
+    "GET /api/enrollment/meetings/{meeting_id}": Rule(READ, params={"meeting_id": ("1", "2")}),
+    "GET /api/enrollment/campaigns/{code}/figures": Rule(READ, params=CAMPAIGN),
+    "GET /api/enrollment/campaigns/{code}/composition": Rule(READ, params=CAMPAIGN),
+    "GET /api/enrollment/recommenders/{registry_id}": Rule(
+        READ_PERSON, params={"registry_id": ("n", "s")}
+    ),
+    "POST /api/enrollment/campaigns/{code}/applications/import": Rule(
+        CHANGE, upload=True, params=CAMPAIGN
+    ),
+    "POST /api/enrollment/campaigns/{code}/outcomes/import": Rule(
+        CHANGE, upload=True, params=CAMPAIGN
+    ),
+    "GET /enrollment": Rule(SIGNED_IN),
+    "GET /enrollment/{code}": Rule(READ, params=CAMPAIGN),
     "POST /api/apportion": Rule(
         PUBLIC,
         json={"method": "hare", "seats": 3, "parties": [{"name": "a", "weight": "2"}]},
@@ -359,7 +420,40 @@ def sittings(session: Session) -> None:
     session.flush()
 
 
-EXTRA_DATA: list[Callable[[Session], object]] = [sittings]
+def enrollment_campaigns(session: Session) -> None:
+    """A campaign of NORTH and one of SOUTH, each with an application and a meeting (ids
+    1 and 2) in its cell, where a full member makes the quorum."""
+    for region, cell, x in (("NORTH", "N1", "N"), ("SOUTH", "S1", "S")):
+        member(session, f"F{x}", cell, status="full")
+        spec = CampaignSpec(
+            code=f"K{x}",
+            name=f"Enrollment in {region}",
+            body_code=region,
+            opens_on=date(2000, 1, 1),
+            closes_on=date.today(),
+            recommenders_required=0,
+        )
+        campaigns.create(session, spec=spec, actor=SYSTEM)
+        applicant = Applicant(name="Applicant", attributes={}, ref=f"A{x}")
+        enrollment.apply(
+            session,
+            campaign_code=f"K{x}",
+            body_code=cell,
+            received_on=date(2000, 1, 2),
+            applicant=applicant,
+            actor=SYSTEM,
+        )
+        meetings.hold_meeting(
+            session,
+            campaign_code=f"K{x}",
+            body_code=cell,
+            held_on=date(2000, 1, 3),
+            members_present=1,
+            actor=SYSTEM,
+        )
+
+
+EXTRA_DATA: list[Callable[[Session], object]] = [sittings, enrollment_campaigns]
 
 
 @dataclass

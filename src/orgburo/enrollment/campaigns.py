@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orgburo import audit
+from orgburo import access, audit
 from orgburo.actors import Actor
 from orgburo.bodies import service as bodies
 from orgburo.bodies.models import Body
@@ -97,13 +97,24 @@ def get_or_raise(session: Session, code: str, field: str = "campaign") -> Campai
 
 
 def view(session: Session, *, code: str, actor: Actor) -> Campaign:
-    """The campaign with this code, for `actor` to read."""
-    return get_or_raise(session, code)
+    """The campaign with this code, for `actor` to read: it reaches into their bodies."""
+    campaign = get_or_raise(session, code)
+    access.require_read_reach(session, actor, body_of(session, campaign), "campaign")
+    return campaign
+
+
+def to_change(session: Session, *, code: str, actor: Actor) -> Campaign:
+    """The campaign with this code, for `actor` to act on as a whole (imports): they may
+    change the proclaiming body."""
+    campaign = get_or_raise(session, code)
+    access.require_change_body(session, actor, body_of(session, campaign), "campaign")
+    return campaign
 
 
 def list_campaigns(session: Session, *, actor: Actor) -> Sequence[Campaign]:
-    """Every campaign, the latest opening first."""
-    return session.scalars(select(Campaign).order_by(Campaign.opens_on.desc(), Campaign.code)).all()
+    """Every campaign reaching into the actor's bodies, the latest opening first."""
+    found = session.scalars(select(Campaign).order_by(Campaign.opens_on.desc(), Campaign.code))
+    return [c for c in found if access.may_read_reach(session, actor, c.body_id)]
 
 
 def groups(session: Session, campaign: Campaign) -> Sequence[CampaignGroup]:
@@ -132,6 +143,7 @@ def body_of(session: Session, campaign: Campaign) -> Body:
 def create(session: Session, *, spec: CampaignSpec, actor: Actor) -> Campaign:
     """Proclaim a campaign; every rule is checked now, and every problem reported at once."""
     body = bodies.get_or_raise(session, spec.body_code)
+    access.require_change_body(session, actor, body)
     problems = _problems(session, spec, body)
     if problems:
         raise Invalid(problems)

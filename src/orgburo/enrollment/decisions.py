@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from orgburo import audit
+from orgburo import access, audit
 from orgburo.actors import Actor
 from orgburo.bodies.models import Body
 from orgburo.core.enrollment import add_months, carried, check_votes
@@ -54,6 +54,7 @@ def vote(
 ) -> Vote:
     """Record a meeting's vote on one application; an open meeting's vote decides it."""
     meeting = get_meeting(session, meeting_id)
+    access.require_change_body(session, actor, session.get_one(Body, meeting.body_id))
     campaign = session.get_one(Campaign, meeting.campaign_id)
     application = service.get_or_raise(session, campaign, ref)
     _check_may_vote(session, meeting, application)

@@ -14,6 +14,7 @@ from fractions import Fraction
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from orgburo import access
 from orgburo.actors import Actor
 from orgburo.bodies import service as bodies
 from orgburo.bodies.models import Body, BodyLink
@@ -109,6 +110,11 @@ def figures(
     """The campaign's figures; `body_code` chooses whose sub-bodies are listed."""
     campaign = campaigns.view(session, code=campaign_code, actor=actor)
     owner = campaigns.body_of(session, campaign)
+    # Campaign-wide counts are the proclaiming body's; its sub-bodies' officers list their
+    # own applications instead.
+    access.require_read_body(session, actor, owner)
+    listed = owner if body_code is None else bodies.get_or_raise(session, body_code)
+    access.require_read_body(session, actor, listed)
     return Figures(
         code=campaign.code,
         name=campaign.name,
@@ -120,7 +126,7 @@ def figures(
         refusals=_refusals(session, campaign),
         groups=_groups(session, campaign),
         weeks=_weeks(session, campaign),
-        bodies=_bodies(session, campaign, body_code or owner.code),
+        bodies=_bodies(session, campaign, listed.code),
         stage=_stage(session, campaign),
     )
 

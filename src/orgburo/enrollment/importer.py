@@ -61,7 +61,7 @@ def import_applications(
     batch_rows: int = 100_000,
 ) -> ApplicationsResult:
     """Import a campaign's applications file (columns in docs/file-formats.md)."""
-    campaign = campaigns.get_or_raise(session, campaign_code)
+    campaign = campaigns.to_change(session, code=campaign_code, actor=actor)
     reader = TableReader(path, batch_rows)
     known = catalog(session)
     with unreadable_as_invalid():

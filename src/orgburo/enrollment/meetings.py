@@ -49,7 +49,7 @@ def hold_meeting(
     campaign = campaigns.get_or_raise(session, campaign_code)
     if kind not in MEETING_KINDS:
         raise Invalid.one("kind", f"{kind!r} is not one of {', '.join(MEETING_KINDS)}")
-    body = service.check_scope(session, campaign, body_code, held_on, "held_on")
+    body = service.check_scope(session, campaign, body_code, held_on, actor=actor, field="held_on")
     on_roll = _check_attendance(
         session, campaign, body, kind, held_on, members_present, non_party_present
     )

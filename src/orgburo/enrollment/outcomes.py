@@ -69,7 +69,7 @@ def import_outcomes(
     batch_rows: int = 100_000,
 ) -> OutcomesResult:
     """Import a campaign's meeting outcomes: all of the file, or nothing."""
-    campaign = campaigns.get_or_raise(session, campaign_code)
+    campaign = campaigns.to_change(session, code=campaign_code, actor=actor)
     reader = TableReader(path, batch_rows)
     with unreadable_as_invalid():
         columns.check_header(reader.columns(), REQUIRED, OPTIONAL)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from orgburo import access
 from orgburo.actors import Actor
 from orgburo.bodies import service as bodies
 from orgburo.bodies.models import Body, BodyLink
@@ -133,6 +134,7 @@ def vote(record: Vote, meeting: Meeting, ref: str) -> VoteRead:
 def meeting(session: Session, meeting_id: int, *, actor: Actor) -> MeetingRead:
     """A meeting with its votes."""
     found = get_meeting(session, meeting_id)
+    access.require_read_body(session, actor, session.get_one(Body, found.body_id))
     refs = dict(
         session.execute(
             select(Application.id, Application.ref)
@@ -185,15 +187,29 @@ def applications(
                 "status", f"{status!r} is not one of {', '.join(APPLICATION_STATUSES)}"
             )
         query = query.where(Application.status == status)
-    if body_code:
-        body = bodies.get_or_raise(session, body_code)
+    within = _listed_subtrees(session, found, body_code, actor)
+    if within is not None:
         query = query.join(
             BodyLink,
             (BodyLink.descendant_id == Application.body_id) & BodyLink.valid_to.is_(None),
-        ).where(BodyLink.ancestor_id == body.id)
+        ).where(BodyLink.ancestor_id.in_(within))
     query = query.order_by(Application.priority.desc(), Application.ref)
     rows = session.scalars(query.offset(offset).limit(limit + 1)).all()
     return Page(rows[:limit], offset, limit, len(rows) > limit)
+
+
+def _listed_subtrees(
+    session: Session, campaign: Campaign, body_code: str | None, actor: Actor
+) -> list[int] | None:
+    """Whose applications to list: the body asked for, else the whole campaign for those
+    who read the proclaiming body, else the subtrees the actor reads (None: no limit)."""
+    if body_code:
+        body = bodies.get_or_raise(session, body_code)
+        access.require_read_body(session, actor, body)
+        return [body.id]
+    if access.may_read_body(session, actor, campaign.body_id):
+        return None
+    return access.readable_scopes(actor)
 
 
 def page(session: Session, found: Page) -> ApplicationsPage:

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from orgburo import access
 from orgburo.actors import Actor
 from orgburo.core.dates import check_not_future
 from orgburo.core.enrollment import Spell, standing_since, whole_months
@@ -21,9 +22,8 @@ from orgburo.errors import Conflict, Invalid
 from orgburo.members import service as members
 from orgburo.members.models import Membership, Person
 
-from . import campaigns
 from .models import PENDING, Application, Campaign, Recommendation
-from .service import audit_application, get_or_raise
+from .service import audit_application, to_change
 
 
 def recommend(
@@ -36,8 +36,8 @@ def recommend(
     actor: Actor,
 ) -> Recommendation:
     """A member in good standing recommends an applicant; recorded against the member."""
-    campaign = campaigns.get_or_raise(session, campaign_code)
-    application = get_or_raise(session, campaign, ref)
+    application = to_change(session, campaign_code=campaign_code, ref=ref, actor=actor)
+    campaign = session.get_one(Campaign, application.campaign_id)
     if application.status != PENDING:
         raise Conflict(f"application: {ref!r} was already decided ({application.status})")
     check_not_future("given_on", given_on, date.today())
@@ -109,6 +109,7 @@ def recommendations_by(
 ) -> Sequence[tuple[Recommendation, Application, Campaign]]:
     """Every recommendation a member gave, with the application and campaign, oldest first."""
     person = members.get_or_raise(session, recommender_id, "recommender")
+    access.require_read_person(session, actor, person)
     query = (
         select(Recommendation, Application, Campaign)
         .join(Application, Application.id == Recommendation.application_id)

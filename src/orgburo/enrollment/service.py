@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from orgburo import audit
+from orgburo import access, audit
 from orgburo.actors import Actor
 from orgburo.bodies import service as bodies
 from orgburo.bodies.models import Body, BodyLink
@@ -65,9 +65,18 @@ def get_or_raise(
     return application
 
 
+def to_change(session: Session, *, campaign_code: str, ref: str, actor: Actor) -> Application:
+    """An application of a campaign, for `actor` to act on: one of their bodies received it."""
+    application = get_or_raise(session, campaigns.get_or_raise(session, campaign_code), ref)
+    access.require_change_body(session, actor, session.get_one(Body, application.body_id))
+    return application
+
+
 def view(session: Session, *, campaign_code: str, ref: str, actor: Actor) -> Application:
-    """An application of a campaign, for `actor` to read."""
-    return get_or_raise(session, campaigns.get_or_raise(session, campaign_code), ref)
+    """An application of a campaign, for `actor` to read: one of their bodies received it."""
+    application = get_or_raise(session, campaigns.get_or_raise(session, campaign_code), ref)
+    access.require_read_body(session, actor, session.get_one(Body, application.body_id))
+    return application
 
 
 def apply(
@@ -81,7 +90,7 @@ def apply(
 ) -> Application:
     """Record one person's application after every check; refuse it naming the field."""
     campaign = campaigns.get_or_raise(session, campaign_code)
-    body = check_scope(session, campaign, body_code, received_on)
+    body = check_scope(session, campaign, body_code, received_on, actor=actor)
     ready = _prepare(session, campaign, body, received_on, applicant, set())
     return _save(session, campaign, ready, actor, None)
 
@@ -103,7 +112,7 @@ def apply_jointly(
     applicant by position (`applicants[2].occupation`).
     """
     campaign = campaigns.get_or_raise(session, campaign_code)
-    body = check_scope(session, campaign, body_code, received_on)
+    body = check_scope(session, campaign, body_code, received_on, actor=actor)
     _check_joint_ref(session, campaign, ref)
     if not applicants:
         raise Invalid.one("applicants", "a joint application needs at least one applicant")
@@ -149,11 +158,19 @@ def _check_joint_ref(session: Session, campaign: Campaign, ref: str) -> None:
 
 
 def check_scope(
-    session: Session, campaign: Campaign, body_code: str, on: date, field: str = "received_on"
+    session: Session,
+    campaign: Campaign,
+    body_code: str,
+    on: date,
+    *,
+    actor: Actor,
+    field: str = "received_on",
 ) -> Body:
-    """The body, if it may act in the campaign on `on`: inside its subtree and period."""
-    check_period(campaign, field, on)
+    """The body, if the actor may change it and it may act in the campaign on `on`:
+    inside the campaign's subtree and period."""
     body = bodies.get_or_raise(session, body_code)
+    access.require_change_body(session, actor, body)
+    check_period(campaign, field, on)
     if not in_subtree(session, campaign.body_id, body.id, on):
         owner = campaigns.body_of(session, campaign).code
         raise Invalid.one(

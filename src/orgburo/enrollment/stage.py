@@ -20,7 +20,7 @@ from orgburo.core.enrollment import add_months
 from orgburo.errors import Conflict, Invalid
 from orgburo.members import service as members
 
-from . import campaigns, service
+from . import service
 from .models import (
     ADMITTED,
     CONFIRMED,
@@ -47,8 +47,8 @@ def review(
     note: str | None = None,
 ) -> StageReview:
     """Confirm, extend (by `months`) or refuse a candidate at the end of their stage."""
-    campaign = campaigns.get_or_raise(session, campaign_code)
-    application = service.get_or_raise(session, campaign, ref)
+    application = service.to_change(session, campaign_code=campaign_code, ref=ref, actor=actor)
+    campaign = session.get_one(Campaign, application.campaign_id)
     _check_reviewable(application, outcome, on, months)
     registry_id = application.registry_id or ""
     extended_to = None

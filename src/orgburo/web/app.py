@@ -26,6 +26,8 @@ from orgburo.db import default_engine
 from orgburo.elections import api as elections_api
 from orgburo.elections import ballots_api, voting_views
 from orgburo.elections import views as elections_views
+from orgburo.enrollment import api as enrollment_api
+from orgburo.enrollment import views as enrollment_views
 from orgburo.members import api as members_api
 from orgburo.members import imports as members_imports
 from orgburo.members import views as members_views
@@ -89,6 +91,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         offices_api.router,
         offices_views.router,
         apportionment_api.router,
+        enrollment_api.router,
+        enrollment_views.router,
     ):
         app.include_router(router)
     errors.install(app)
