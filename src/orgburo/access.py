@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import event, exists, select
+from sqlalchemy import bindparam, event, exists, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from orgburo.actors import Actor
@@ -31,6 +31,21 @@ OFFICER_ROLES = (SECRETARY, BUREAU_MEMBER)
 ROLES = (*OFFICER_ROLES, CONTROL_COMMISSION)
 MEMO = "orgburo.access"
 
+# Asked on every request, so built once (architecture.md, "Statements built once").
+_IN_SUBTREE = select(
+    exists().where(
+        BodyLink.descendant_id == bindparam("body_id"),
+        BodyLink.valid_to.is_(None),
+        BodyLink.ancestor_id.in_(bindparam("roots", expanding=True)),
+    )
+)
+_HOME_BODY = (
+    select(Membership.body_id)
+    .where(Membership.person_id == bindparam("person_id"))
+    .order_by(Membership.ended_on.is_not(None), Membership.started_on.desc())
+    .limit(1)
+)
+
 
 def in_subtree(session: Session, body_id: int, roots: Iterable[int]) -> bool:
     """Whether `body_id` is today in the subtree of one of `roots` (itself included)."""
@@ -39,12 +54,8 @@ def in_subtree(session: Session, body_id: int, roots: Iterable[int]) -> bool:
         return False
     key = ("subtree", body_id, wanted)
     if key not in _memo(session):
-        query = exists().where(
-            BodyLink.descendant_id == body_id,
-            BodyLink.valid_to.is_(None),
-            BodyLink.ancestor_id.in_(sorted(wanted)),
-        )
-        _memo(session)[key] = bool(session.scalar(select(query)))
+        found = session.scalar(_IN_SUBTREE, {"body_id": body_id, "roots": sorted(wanted)})
+        _memo(session)[key] = bool(found)
     return bool(_memo(session)[key])
 
 
@@ -116,6 +127,11 @@ def readable_scopes(actor: Actor) -> list[int] | None:
     return None if actor.is_admin else sorted(set(_scopes(actor, ROLES)))
 
 
+def changeable_scopes(actor: Actor) -> list[int] | None:
+    """The roots of the subtrees the actor changes; None for an administrator."""
+    return None if actor.is_admin else sorted(set(_scopes(actor, OFFICER_ROLES)))
+
+
 def require_admin(actor: Actor, action: str) -> None:
     """PermissionDenied unless the actor administers the system."""
     if not actor.is_admin:
@@ -126,13 +142,7 @@ def home_body_id(session: Session, person: Person) -> int | None:
     """The body a person belongs to now, or belonged to last; None if never a member."""
     key = ("home", person.id)
     if key not in _memo(session):
-        query = (
-            select(Membership.body_id)
-            .where(Membership.person_id == person.id)
-            .order_by(Membership.ended_on.is_not(None), Membership.started_on.desc())
-            .limit(1)
-        )
-        _memo(session)[key] = session.scalar(query)
+        _memo(session)[key] = session.scalar(_HOME_BODY, {"person_id": person.id})
     found = _memo(session)[key]
     return found if isinstance(found, int) else None
 

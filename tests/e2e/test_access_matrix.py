@@ -282,6 +282,32 @@ RULES: dict[str, Rule] = {
     ),
     "GET /enrollment": Rule(SIGNED_IN),
     "GET /enrollment/{code}": Rule(READ, params=CAMPAIGN),
+    "POST /enrollment": Rule(
+        CHANGE,
+        form={
+            "code": "NEWK",
+            "name": "New",
+            "body": "{code}",
+            "opens_on": "2000-01-01",
+            "closes_on": TODAY,
+        },
+    ),
+    "GET /enrollment/{code}/work": Rule(READ, params=CAMPAIGN),
+    "POST /enrollment/{code}/applications": Rule(
+        CHANGE, form={"name": "New", "body": "{org}", "received_on": TODAY}, params=CAMPAIGN
+    ),
+    "POST /enrollment/{code}/meetings": Rule(
+        CHANGE,
+        form={"body": "{org}", "held_on": TODAY, "members_present": "1"},
+        params=CAMPAIGN,
+    ),
+    "GET /enrollment/{code}/applications/{ref}": Rule(READ, params=CAMPAIGN),
+    "POST /enrollment/{code}/applications/{ref}/recommend": Rule(
+        CHANGE, form={"recommender": "{id}", "given_on": TODAY}, params=CAMPAIGN
+    ),
+    "POST /enrollment/{code}/applications/{ref}/stage": Rule(
+        CHANGE, form={"outcome": "confirmed", "on": TODAY}, params=CAMPAIGN
+    ),
     "POST /api/apportion": Rule(
         PUBLIC,
         json={"method": "hare", "seats": 3, "parties": [{"name": "a", "weight": "2"}]},

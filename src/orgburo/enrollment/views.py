@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 
+from orgburo import access
+from orgburo.actors import Actor
 from orgburo.census.formats import label
 from orgburo.core.census import CompositionChange
 from orgburo.web.charts import bar_chart, line_chart, stacked_chart
@@ -20,10 +26,20 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/enrollment", response_class=HTMLResponse)
 def campaigns_page(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    """Every campaign, with its period and proclaiming body."""
+    """Every campaign reaching into the actor's bodies, and the form that proclaims one."""
+    return render(request, "enrollment/campaigns.html", campaigns_context(session, actor))
+
+
+def campaigns_context(session: Session, actor: Actor) -> dict[str, Any]:
+    """The campaigns list page: the campaigns and an empty proclamation form."""
     found = campaigns.list_campaigns(session, actor=actor)
-    rows = [(c, campaigns.body_of(session, c)) for c in found]
-    return render(request, "enrollment/campaigns.html", {"rows": rows})
+    return {
+        "rows": [(c, campaigns.body_of(session, c)) for c in found],
+        "may_proclaim": access.changeable_scopes(actor) != [],
+        "typed": {},
+        "errors": {},
+        "today": date.today().isoformat(),
+    }
 
 
 @router.get("/enrollment/{code}", response_class=HTMLResponse)

@@ -28,6 +28,7 @@ from orgburo.elections import ballots_api, voting_views
 from orgburo.elections import views as elections_views
 from orgburo.enrollment import api as enrollment_api
 from orgburo.enrollment import views as enrollment_views
+from orgburo.enrollment import work_views as enrollment_work_views
 from orgburo.members import api as members_api
 from orgburo.members import imports as members_imports
 from orgburo.members import views as members_views
@@ -93,6 +94,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         apportionment_api.router,
         enrollment_api.router,
         enrollment_views.router,
+        enrollment_work_views.router,
     ):
         app.include_router(router)
     errors.install(app)

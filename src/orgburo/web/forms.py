@@ -1,0 +1,48 @@
+"""Posting a form: one service call, then post/redirect/get, or the page again with the
+reasons beside the fields.
+
+A refused change leaves nothing behind: the request's transaction is rolled back before
+the page is drawn again, so what the page shows is what is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from orgburo.errors import Invalid, OrgburoError
+from orgburo.web.errors import field_errors
+
+Refused = Callable[[dict[str, str], int], Response]
+Made = TypeVar("Made")
+
+
+def submit(
+    session: Session,
+    change: Callable[[], Made],
+    then: str | Callable[[Made], Response],
+    refused: Refused,
+) -> Response:
+    """Make the change, then go to the address `then` (or answer `then(what was made)`,
+    for what is shown only once); or answer `refused(errors by field, status)`."""
+    try:
+        made = change()
+    except OrgburoError as error:
+        session.rollback()
+        return refused(field_errors(error), error.http_status)
+    if isinstance(then, str):
+        return RedirectResponse(then, status_code=303)
+    return then(made)
+
+
+def whole_number(field: str, text: str) -> int | None:
+    """A count typed into a form: empty is None; anything but digits is refused."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise Invalid.one(field, f"{text!r} is not a whole number")
+    return int(text)
