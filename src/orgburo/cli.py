@@ -26,6 +26,7 @@ from orgburo.generate import service as generator
 from orgburo.members.cli import app as members_app
 from orgburo.members.cli import attributes_app
 from orgburo.migrations import current, upgrade
+from orgburo.mobilizations.cli import app as mobilize_app
 from orgburo.offices.cli import app as offices_app
 from orgburo.scenarios.cli import app as scenario_app
 
@@ -50,6 +51,7 @@ app.add_typer(offices_app, name="offices")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(users_app, name="users")
 app.add_typer(enrollment_app, name="enrollment")
+app.add_typer(mobilize_app, name="mobilize")
 app.command("census")(census_command)
 register_tally(app)
 register_apportion(app)

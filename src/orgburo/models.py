@@ -27,6 +27,18 @@ from orgburo.enrollment.models import (
     Vote,
 )
 from orgburo.members.models import AttributeDefinition, MemberEvent, Membership, Person
+from orgburo.mobilizations.models import (
+    Decree,
+    Destination,
+    Ending,
+    Entry,
+    FitClassRow,
+    Quota,
+    RoleLine,
+    RoleType,
+    SubQuota,
+    ZoneShare,
+)
 from orgburo.offices.models import Office, OfficeTerm, OrganSeat
 
 __all__ = [
@@ -46,11 +58,16 @@ __all__ = [
     "Congress",
     "Credential",
     "CredentialUse",
+    "Decree",
     "Delegate",
     "DelegateQuota",
+    "Destination",
     "Election",
     "ElectionResult",
     "ElectoralLink",
+    "Ending",
+    "Entry",
+    "FitClassRow",
     "GroupMatch",
     "JointApplication",
     "Meeting",
@@ -62,9 +79,14 @@ __all__ = [
     "OfficeTerm",
     "OrganSeat",
     "Person",
+    "Quota",
     "Recommendation",
     "RoleGrantRow",
+    "RoleLine",
+    "RoleType",
     "StageReview",
+    "SubQuota",
     "User",
     "Vote",
+    "ZoneShare",
 ]

@@ -16,7 +16,7 @@ from orgburo.census.schemas import (
     CensusRead,
     DimensionRead,
 )
-from orgburo.core.census import Composition
+from orgburo.core.census import Composition, CompositionChange
 from orgburo.web.deps import ActorDep, SessionDep
 
 router = APIRouter(prefix="/api/census", tags=["census"])
@@ -24,6 +24,30 @@ router = APIRouter(prefix="/api/census", tags=["census"])
 BY = Query(
     "social_situation", description="One or two dimensions, comma-separated.", max_length=200
 )
+
+
+def change_as_read(change: CompositionChange) -> CensusChangeRead:
+    """The API view of a composition on two dates."""
+    dims = change.after.dimensions
+    return CensusChangeRead(
+        body=change.after.body,
+        start=change.before.at,
+        end=change.after.at,
+        by=list(dims),
+        total_before=change.before.total,
+        total_after=change.after.total,
+        cells=[
+            CellChangeRead(
+                values=dict(zip(dims, r.values, strict=True)),
+                before=r.before,
+                after=r.after,
+                difference=r.difference,
+                share_before=round(float(r.share_before), 4),
+                share_after=round(float(r.share_after), 4),
+            )
+            for r in change.cells
+        ],
+    )
 
 
 def as_read(composition: Composition) -> CensusRead:
@@ -82,26 +106,7 @@ def get_change(
         end=end or date.today(),
         actor=actor,
     )
-    dims = change.after.dimensions
-    return CensusChangeRead(
-        body=change.after.body,
-        start=change.before.at,
-        end=change.after.at,
-        by=list(dims),
-        total_before=change.before.total,
-        total_after=change.after.total,
-        cells=[
-            CellChangeRead(
-                values=dict(zip(dims, r.values, strict=True)),
-                before=r.before,
-                after=r.after,
-                difference=r.difference,
-                share_before=round(float(r.share_before), 4),
-                share_after=round(float(r.share_after), 4),
-            )
-            for r in change.cells
-        ],
-    )
+    return change_as_read(change)
 
 
 @router.get("/dimensions", response_model=list[DimensionRead])

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi import Path as PathParam
+from sqlalchemy.orm import Session
 
-from orgburo.census.schemas import CellChangeRead, CensusChangeRead
+from orgburo.actors import Actor
+from orgburo.census.api import change_as_read
+from orgburo.census.schemas import CensusChangeRead
 from orgburo.config import get_settings
 from orgburo.tabular import file_format
 from orgburo.web.deps import ActorDep, SessionDep
@@ -228,26 +231,8 @@ def get_composition(
     by: str = Query("social_situation", max_length=200, description="One or two dimensions."),
 ) -> CensusChangeRead:
     """The proclaiming body's subtree before the campaign and at its close, by the census."""
-    change = figures.composition(session, campaign_code=code, by=by.split(","), actor=actor)
-    dims = change.after.dimensions
-    return CensusChangeRead(
-        body=change.after.body,
-        start=change.before.at,
-        end=change.after.at,
-        by=list(dims),
-        total_before=change.before.total,
-        total_after=change.after.total,
-        cells=[
-            CellChangeRead(
-                values=dict(zip(dims, c.values, strict=True)),
-                before=c.before,
-                after=c.after,
-                difference=c.difference,
-                share_before=round(float(c.share_before), 4),
-                share_after=round(float(c.share_after), 4),
-            )
-            for c in change.cells
-        ],
+    return change_as_read(
+        figures.composition(session, campaign_code=code, by=by.split(","), actor=actor)
     )
 
 
@@ -262,16 +247,7 @@ def import_applications(
     code: str, session: SessionDep, actor: ActorDep, file: UploadFile = File(...)
 ) -> ImportRead:
     """Import applications from a CSV or Parquet upload: all of it, or nothing."""
-    campaigns.to_change(session, code=code, actor=actor)  # before the upload is stored
-    with _saved(file) as path:
-        result = importer.import_applications(
-            session,
-            campaign_code=code,
-            path=path,
-            actor=actor,
-            batch_rows=get_settings().import_batch_rows,
-        )
-    return ImportRead(file=file.filename or path.name, result=vars(result))
+    return _imported(session, actor, code, file, importer.import_applications)
 
 
 @router.post(CAMPAIGN + "/outcomes/import", response_model=ImportRead)
@@ -279,9 +255,16 @@ def import_outcomes(
     code: str, session: SessionDep, actor: ActorDep, file: UploadFile = File(...)
 ) -> ImportRead:
     """Import meeting outcomes from a CSV or Parquet upload: all of it, or nothing."""
+    return _imported(session, actor, code, file, outcomes.import_outcomes)
+
+
+def _imported(
+    session: Session, actor: Actor, code: str, file: UploadFile, load: Callable[..., object]
+) -> ImportRead:
+    """Load an uploaded file for a campaign, once the actor may act on the whole campaign."""
     campaigns.to_change(session, code=code, actor=actor)  # before the upload is stored
     with _saved(file) as path:
-        result = outcomes.import_outcomes(
+        result = load(
             session,
             campaign_code=code,
             path=path,

@@ -1,0 +1,133 @@
+"""Whom a primary organization proposes: eligible members ranked by a documented score.
+
+Score (points; higher is proposed first):
+
+    score = 10 * R  +  2 * S  +  5 * M  +  A
+
+* R, role fit: the number of the decree's role lines whose requirement the member
+  meets (a line without a requirement is met by everyone);
+* S, standing: full years since the start of the member's current membership spell on
+  the decree's date, at most 10 (a confirmation or a transfer starts a new spell);
+* M, military training: 1 if the member has served in the army (`red_army` is true),
+  0 if not or unknown;
+* A, age band on the decree's date (its year less the birth year): 18-30 gives 6,
+  31-40 gives 4, 41-50 gives 2, any other age or an unknown one 0.
+
+Ties are broken by the person's id, the smaller first, so a ranking never depends on
+the order rows come back from the database.
+
+Sub-quotas pick first: for each sub-quota in the decree's order, the best-ranked members
+meeting its rule and not yet picked fill the body's part of that sub-quota; then the
+best-ranked of everyone left fill the rest of the body's quota. A sub-quota never takes
+more than the body's whole quota has room for.
+
+The database computes the same score and ranking with a window function
+(`orgburo.mobilizations.selection`); `propose` here is the plain statement of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+ROLE_POINTS = 10
+STANDING_POINTS = 2
+STANDING_YEARS_CAP = 10
+TRAINING_POINTS = 5
+AGE_BANDS = ((18, 30, 6), (31, 40, 4), (41, 50, 2))
+"""(youngest, oldest, points) for each band, inclusive."""
+
+
+@dataclass(frozen=True)
+class ScoreParts:
+    """The parts of a member's score, as points."""
+
+    roles: int
+    standing: int
+    training: int
+    age: int
+
+    @property
+    def total(self) -> int:
+        """The score: the sum of the parts."""
+        return self.roles + self.standing + self.training + self.age
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An eligible member of one body: their id, score, and which sub-quotas they meet."""
+
+    person_id: int
+    score: int
+    subquotas: tuple[bool, ...] = ()
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A proposed member, and the sub-quota they fill (None: the general quota)."""
+
+    person_id: int
+    subquota: int | None
+
+
+def full_years(start: date, on: date) -> int:
+    """Whole years from `start` to `on` (0 if `on` is earlier)."""
+    years = on.year - start.year - ((on.month, on.day) < (start.month, start.day))
+    return max(years, 0)
+
+
+def standing_bounds(on: date) -> list[date]:
+    """For k = 1..cap, the latest start date that gives at least k years on `on`."""
+    return [_years_before(on, k) for k in range(1, STANDING_YEARS_CAP + 1)]
+
+
+def _years_before(on: date, years: int) -> date:
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return on.replace(year=on.year - years, day=28)
+
+
+def age_points(age: int | None) -> int:
+    """Points for the age band (see the module docstring)."""
+    if age is None:
+        return 0
+    return next((points for low, high, points in AGE_BANDS if low <= age <= high), 0)
+
+
+def score_parts(
+    *, roles_met: int, started_on: date, on: date, red_army: bool | None, birth_year: int | None
+) -> ScoreParts:
+    """The score of one member for a decree dated `on`."""
+    years = min(full_years(started_on, on), STANDING_YEARS_CAP)
+    age = None if birth_year is None else on.year - birth_year
+    return ScoreParts(
+        roles=ROLE_POINTS * roles_met,
+        standing=STANDING_POINTS * years,
+        training=TRAINING_POINTS if red_army is True else 0,
+        age=age_points(age),
+    )
+
+
+def ranked(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Highest score first; equal scores by the smaller person id."""
+    return sorted(candidates, key=lambda c: (-c.score, c.person_id))
+
+
+def propose(candidates: Sequence[Candidate], quota: int, subquotas: Sequence[int]) -> list[Pick]:
+    """Whom one body proposes for its `quota`, of which `subquotas[k]` from sub-quota k."""
+    order = ranked(candidates)
+    picked: list[Pick] = []
+    taken: set[int] = set()
+    for k, wanted in enumerate(subquotas):
+        room = min(wanted, quota - len(picked))
+        matching = [c for c in order if c.person_id not in taken and _meets(c, k)][: max(room, 0)]
+        picked += [Pick(c.person_id, k) for c in matching]
+        taken.update(c.person_id for c in matching)
+    rest = [c for c in order if c.person_id not in taken][: max(quota - len(picked), 0)]
+    return picked + [Pick(c.person_id, None) for c in rest]
+
+
+def _meets(candidate: Candidate, subquota: int) -> bool:
+    return subquota < len(candidate.subquotas) and candidate.subquotas[subquota]

@@ -1,0 +1,1 @@
+"""Mobilizations: decrees, quotas down the tree, selection, assignment and tracking."""

@@ -1,0 +1,268 @@
+"""Assigning a decree's proposed and accepted members to its role lines.
+
+1. One grouped query gives the classes: members with the same fit for every line
+   (`rule_sql.fit_value`, the SQL twin of `core.assignment.fit`), and their sizes.
+2. `core.assignment.plan` solves the min-cost flow on classes x lines, with each line's
+   count less the seats already held by members ordered or beyond.
+3. The plan becomes position ranges within each class (`core.assignment.hand_out`),
+   written to a temporary table, and one UPDATE hands out the seats to members in rank
+   order within their class (score, then person id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    cast,
+    delete,
+    func,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from orgburo import audit, bulk
+from orgburo.actors import Actor
+from orgburo.core.assignment import FitClass, Plan, hand_out, plan
+from orgburo.errors import Invalid
+from orgburo.members.models import Person
+
+from . import decrees, rule_sql
+from .models import ACCEPTED, ORDERED, PROPOSED, SENT, Entry, FitClassRow, RoleLine
+from .planning import analyzed, roomy_sorts
+from .pool import Pool, pool_of
+
+OPEN = (PROPOSED, ACCEPTED)
+HELD = (ORDERED, *SENT)
+
+
+@dataclass(frozen=True)
+class LineFill:
+    """A role line's count and how many seats it has filled."""
+
+    position: int
+    line_id: int
+    count: int
+    held: int
+    assigned: int
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """The outcome of an assignment."""
+
+    decree: str
+    members: int
+    assigned: int
+    classes: int
+    total_fit: int
+    lines: tuple[LineFill, ...]
+
+
+def assign(session: Session, *, code: str, actor: Actor) -> Assigned:
+    """Assign proposed and accepted members to role lines: most seats, then best total fit."""
+    decree = decrees.get_or_raise(session, code)
+    decrees.require_change(session, actor, decree)
+    pool = pool_of(session, decree)
+    if not pool.rules.lines:
+        raise Invalid.one("roles", f"decree {code!r} has no role lines to assign to")
+    roomy_sorts(session)
+    entries = _open_entries(pool)
+    key = fit_key(pool, entries)
+    classes = _classes(session, key)
+    held = _held(session, decree.id)
+    counts = [max(line.count - held.get(line.id, 0), 0) for line, _ in pool.rules.lines]
+    solved = plan(classes, counts)
+    class_ids = _store_classes(session, decree.id, classes)
+    _hand_out(session, pool, entries, key, classes, class_ids, solved)
+    result = _result(decree.code, pool, classes, solved, held, counts)
+    audit.record(
+        session,
+        actor=actor,
+        action="mobilization.assigned",
+        target=("decree", decree.code),
+        after={k: v for k, v in vars(result).items() if k != "lines"},
+        body_id=decree.scope_body_id,
+    )
+    return result
+
+
+def _open_entries(pool: Pool) -> Any:
+    """Proposed and accepted entries with their fit for each distinct requirement (f0, f1,
+    ...): lines often share one, and each is then evaluated once."""
+    distinct = list(dict.fromkeys(str(rule) for _, rule in pool.rules.lines))
+    rules = {str(rule): rule for _, rule in pool.rules.lines}
+    fits = [
+        rule_sql.fit_value(rules[text], pool.catalog, pool.year).label(f"f{i}")
+        for i, text in enumerate(distinct)
+    ]
+    return (
+        select(Entry.id, Entry.person_id, Entry.score, *fits)
+        .join(Person, Person.id == Entry.person_id)
+        .where(Entry.decree_id == pool.decree.id, Entry.status.in_(OPEN))
+        .offset(0)  # evaluated once per member, not wherever the key uses a fit
+        .subquery()
+    )
+
+
+def fit_key(pool: Pool, entries: Any) -> ColumnElement[str]:
+    """Each member's fit for every line, as text "3,0,1": the class they belong to."""
+    distinct = list(dict.fromkeys(str(rule) for _, rule in pool.rules.lines))
+    fits = [entries.c[f"f{distinct.index(str(rule))}"] for _, rule in pool.rules.lines]
+    key: ColumnElement[str] = cast(fits[0], String)
+    for value in fits[1:]:
+        key = key + literal(",") + cast(value, String)
+    return key
+
+
+def _classes(session: Session, key: ColumnElement[str]) -> list[FitClass]:
+    rows = session.execute(select(key.label("key"), func.count()).group_by(key).order_by(key)).all()
+    return [FitClass(tuple(int(f) for f in r[0].split(",")), int(r[1])) for r in rows]
+
+
+def _held(session: Session, decree_id: int) -> dict[int, int]:
+    query = (
+        select(Entry.role_line_id, func.count())
+        .where(
+            Entry.decree_id == decree_id, Entry.status.in_(HELD), Entry.role_line_id.is_not(None)
+        )
+        .group_by(Entry.role_line_id)
+    )
+    return {int(line or 0): int(n) for line, n in session.execute(query)}
+
+
+def _store_classes(session: Session, decree_id: int, classes: Sequence[FitClass]) -> list[int]:
+    session.execute(delete(FitClassRow).where(FitClassRow.decree_id == decree_id))
+    rows = [
+        FitClassRow(decree_id=decree_id, key=_key(c), fits=list(c.fits), size=c.size)
+        for c in classes
+    ]
+    session.add_all(rows)
+    session.flush()
+    return [r.id for r in rows]
+
+
+def _key(member_class: FitClass) -> str:
+    return ",".join(str(f) for f in member_class.fits)
+
+
+def _hand_out(
+    session: Session,
+    pool: Pool,
+    entries: Any,
+    key: ColumnElement[str],
+    classes: Sequence[FitClass],
+    class_ids: Sequence[int],
+    solved: Plan,
+) -> None:
+    """Seats to members in rank order within each class, by one UPDATE over a plan table."""
+    line_ids = [line.id for line, _ in pool.rules.lines]
+    table = _plan_table()
+    table.create(session.connection())
+    try:
+        rows = [
+            row
+            for c, member_class in enumerate(classes)
+            for row in _ranges(member_class, solved.seats[c], class_ids[c], line_ids)
+        ]
+        bulk.insert_rows(session, table, [col.name for col in table.columns], rows)
+        analyzed(session, table)
+        _apply_plan(session, entries, key, table)
+    finally:
+        table.drop(session.connection())
+
+
+def _plan_table() -> Table:
+    return Table(
+        "mobilization_plan",
+        MetaData(),
+        Column("key", String(2000)),
+        Column("lo", Integer),
+        Column("hi", Integer),
+        Column("class_id", Integer),
+        Column("line_id", Integer),
+        Column("fit", Integer),
+        prefixes=["TEMPORARY"],
+    )
+
+
+def _ranges(
+    member_class: FitClass, seats: Sequence[int], class_id: int, line_ids: Sequence[int]
+) -> list[tuple[Any, ...]]:
+    """(key, lo, hi, class, line, fit) position ranges; unseated members get no line."""
+    handed = hand_out(member_class.fits, seats, member_class.size)
+    rows: list[tuple[Any, ...]] = []
+    start = 0
+    for position in range(1, len(handed) + 1):
+        if position == len(handed) or handed[position] != handed[start]:
+            line = handed[start]
+            rows.append(
+                (
+                    _key(member_class),
+                    start + 1,
+                    position,
+                    class_id,
+                    None if line is None else line_ids[line],
+                    None if line is None else member_class.fits[line],
+                )
+            )
+            start = position
+    return rows
+
+
+def _apply_plan(session: Session, entries: Any, key: ColumnElement[str], table: Table) -> None:
+    position = func.row_number().over(
+        partition_by=key, order_by=(entries.c.score.desc(), entries.c.person_id)
+    )
+    ranked = select(entries.c.id, key.label("key"), position.label("pos")).subquery()
+    statement = (
+        update(Entry)
+        .values(role_line_id=table.c.line_id, fit=table.c.fit, fit_class_id=table.c.class_id)
+        .where(
+            Entry.id == ranked.c.id,
+            ranked.c.key == table.c.key,
+            ranked.c.pos.between(table.c.lo, table.c.hi),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(statement)
+    session.expire_all()
+
+
+def _result(
+    code: str,
+    pool: Pool,
+    classes: Sequence[FitClass],
+    solved: Plan,
+    held: dict[int, int],
+    counts: Sequence[int],
+) -> Assigned:
+    lines: list[tuple[RoleLine, Any]] = list(pool.rules.lines)
+    fills = tuple(
+        LineFill(
+            line.position,
+            line.id,
+            line.count,
+            held.get(line.id, 0),
+            sum(row[i] for row in solved.seats),
+        )
+        for i, (line, _) in enumerate(lines)
+    )
+    return Assigned(
+        decree=code,
+        members=sum(c.size for c in classes),
+        assigned=solved.filled,
+        classes=len(classes),
+        total_fit=solved.total_fit,
+        lines=fills,
+    )

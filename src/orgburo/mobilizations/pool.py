@@ -1,0 +1,116 @@
+"""The eligible pool of a decree, as SQL: current members of the scope's subtree who meet
+the criteria, are not exempt, and are not mobilized by another decree (accepted,
+ordered, dispatched or arrived). For a share of a congress's delegates, only its
+delegates whose credentials were not rejected.
+
+Every query here is set-based: one statement for the whole scope, however many bodies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, exists, func, select
+from sqlalchemy.orm import Session
+
+from orgburo.bodies.models import BodyLink
+from orgburo.congresses.models import Delegate
+from orgburo.core.attributes import Attribute
+from orgburo.members.models import Membership, Person
+
+from . import rule_sql
+from .criteria import DecreeRules, decree_rules, rule_catalog
+from .models import DELEGATE_SHARE, MOBILIZED, Decree, Entry
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A decree with its compiled rules, ready to be turned into SQL."""
+
+    decree: Decree
+    rules: DecreeRules
+    catalog: dict[str, Attribute]
+
+    @property
+    def year(self) -> int:
+        """The year ages are counted in."""
+        return self.decree.issued_on.year
+
+    def passes(self, rule: Any) -> ColumnElement[bool]:
+        """A rule of this decree as a SQL condition that is true only where it passes."""
+        return rule_sql.passes(rule, self.catalog, self.year)
+
+    def condition(self, rule: Any) -> ColumnElement[bool]:
+        """A rule of this decree as a SQL condition (NULL where unknown)."""
+        return rule_sql.condition(rule.node, self.catalog, self.year)
+
+
+def pool_of(session: Session, decree: Decree) -> Pool:
+    """The decree's pool, with its rules compiled."""
+    return Pool(decree, decree_rules(session, decree), rule_catalog(session))
+
+
+def eligible(pool: Pool, *columns: Any) -> Select[Any]:
+    """SELECT `columns` FROM the eligible pool (memberships joined with persons)."""
+    decree = pool.decree
+    query = (
+        select(*columns)
+        .select_from(Membership)
+        .join(Person, Person.id == Membership.person_id)
+        .join(BodyLink, BodyLink.descendant_id == Membership.body_id)
+        .where(
+            BodyLink.ancestor_id == decree.scope_body_id,
+            BodyLink.valid_to.is_(None),
+            Membership.ended_on.is_(None),
+            Person.died_on.is_(None),
+            pool.condition(pool.rules.criteria),
+            ~_mobilized_elsewhere(decree),
+        )
+    )
+    if pool.rules.exemptions is not None:
+        query = query.where(~pool.passes(pool.rules.exemptions))
+    if decree.quota_kind == DELEGATE_SHARE:
+        query = query.where(Person.id.in_(_delegates(decree)))
+    return query
+
+
+def _mobilized_elsewhere(decree: Decree) -> ColumnElement[bool]:
+    return exists().where(
+        Entry.person_id == Person.id,
+        Entry.decree_id != decree.id,
+        Entry.status.in_(MOBILIZED),
+    )
+
+
+def _delegates(decree: Decree) -> Select[Any]:
+    return select(Delegate.person_id).where(
+        Delegate.congress_id == decree.congress_id, Delegate.credentials != "rejected"
+    )
+
+
+def delegate_count(session: Session, decree: Decree) -> int:
+    """How many delegates the congress of a decree by share of delegates has."""
+    query = select(func.count()).select_from(_delegates(decree).subquery())
+    return session.scalar(query) or 0
+
+
+@dataclass(frozen=True)
+class BodyCounts:
+    """Eligible members of each body itself (not its sub-bodies), and of each sub-quota."""
+
+    eligible: dict[int, int]
+    subquotas: tuple[dict[int, int], ...]
+
+
+def counts_by_body(session: Session, pool: Pool) -> BodyCounts:
+    """One grouped query: eligible members per body, and per body for each sub-quota."""
+    parts = [func.sum(_one_if(pool.passes(rule))) for _, rule in pool.rules.subquotas]
+    query = eligible(pool, Membership.body_id, func.count(), *parts).group_by(Membership.body_id)
+    rows = session.execute(query).all()
+    subs = tuple({r[0]: int(r[2 + k] or 0) for r in rows} for k in range(len(parts)))
+    return BodyCounts({r[0]: int(r[1]) for r in rows}, subs)
+
+
+def _one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return case((condition, 1), else_=0)

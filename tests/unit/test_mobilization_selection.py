@@ -1,0 +1,67 @@
+"""The selection score and the order members are proposed in."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from orgburo.core.selection import Candidate, age_points, full_years, propose, score_parts
+
+ON = date(1920, 4, 26)
+
+
+def test_the_score_adds_role_fit_standing_training_and_age_band() -> None:
+    parts = score_parts(
+        roles_met=2, started_on=date(1915, 4, 26), on=ON, red_army=True, birth_year=1895
+    )
+    assert (parts.roles, parts.standing, parts.training, parts.age) == (20, 10, 5, 6)
+    assert parts.total == 41
+
+
+def test_standing_counts_whole_years_and_stops_at_ten() -> None:
+    assert full_years(date(1919, 4, 27), ON) == 0
+    assert full_years(date(1919, 4, 26), ON) == 1
+    old = score_parts(
+        roles_met=0, started_on=date(1890, 1, 1), on=ON, red_army=None, birth_year=None
+    )
+    assert old.standing == 20
+
+
+def test_unknown_age_and_training_give_no_points() -> None:
+    parts = score_parts(roles_met=0, started_on=ON, on=ON, red_army=None, birth_year=None)
+    assert (parts.training, parts.age) == (0, 0)
+    assert [age_points(a) for a in (17, 18, 30, 31, 40, 41, 50, 51)] == [0, 6, 6, 4, 4, 2, 2, 0]
+
+
+def test_sub_quota_picks_come_first_then_the_best_ranked_of_the_rest() -> None:
+    people = [
+        Candidate(1, 50, (False,)),
+        Candidate(2, 40, (False,)),
+        Candidate(3, 10, (True,)),
+        Candidate(4, 30, (True,)),
+    ]
+    picks = propose(people, 3, [1])
+    assert [(p.person_id, p.subquota) for p in picks] == [(4, 0), (1, None), (2, None)]
+
+
+def test_equal_scores_are_broken_by_the_smaller_person_id() -> None:
+    picks = propose([Candidate(9, 10), Candidate(3, 10), Candidate(5, 10)], 2, [])
+    assert [p.person_id for p in picks] == [3, 5]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.booleans()), max_size=15, unique_by=lambda t: t),
+    st.integers(0, 20),
+    st.integers(0, 20),
+)
+@settings(max_examples=100, deadline=None)
+def test_a_body_never_proposes_more_than_its_quota_or_anyone_twice(
+    raw: list[tuple[int, bool]], quota: int, sub: int
+) -> None:
+    people = [Candidate(i, s, (m,)) for i, (s, m) in enumerate(raw)]
+    picks = propose(people, quota, [sub])
+    ids = [p.person_id for p in picks]
+    assert len(ids) == len(set(ids)) == min(quota, len(people))
+    assert all(people[p.person_id].subquotas[0] for p in picks if p.subquota == 0)
