@@ -11,11 +11,13 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import Engine
 
 from orgburo.actors import SYSTEM
 from orgburo.db import make_engine, unit_of_work
@@ -68,6 +70,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
         account(session, "secretary", roles=(("secretary", "NORTH"),))
         account(session, "admin", admin=True)
+    with serving(engine) as address:
+        yield address
+    engine.dispose()
+
+
+@contextmanager
+def serving(engine: Engine) -> Iterator[str]:
+    """The application on `engine`, served by uvicorn in a thread; yields its address."""
     port = free_port()
     config = uvicorn.Config(create_app(engine), host="127.0.0.1", port=port, log_level="warning")
     running = uvicorn.Server(config)
@@ -78,7 +88,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     running.should_exit = True
     thread.join(timeout=10)
-    engine.dispose()
 
 
 @pytest.fixture(scope="session")

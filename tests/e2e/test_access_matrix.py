@@ -177,6 +177,24 @@ RULES: dict[str, Rule] = {
     "GET /congresses/{code}": Rule(SIGNED_IN, params=SITTING),
     "GET /congresses/{code}/delegates": Rule(READ, params=SITTING),
     "GET /chain": Rule(SIGNED_IN),
+    # The forms of the same pages call the same services as the API, with the same rules.
+    "POST /congresses": Rule(
+        CHANGE,
+        form={
+            "code": "NEWC",
+            "name": "New",
+            "kind": "conference",
+            "body": "{code}",
+            "opens_on": TODAY,
+        },
+    ),
+    "POST /congresses/{code}/apportion": Rule(CHANGE, form={}, params=SITTING),
+    "POST /congresses/{code}/elections": Rule(CHANGE, form={}, params=SITTING),
+    "POST /congresses/{code}/delegates": Rule(
+        CHANGE, form={"person": "{id}", "organization": "{org}"}, params=SITTING
+    ),
+    "POST /congresses/{code}/credentials": Rule(CHANGE, form={}, params=SITTING),
+    "POST /chain": Rule(ADMIN, form={"body": "{code}", "opened_on": TODAY}),
     # Elections: what an election is, its result, box and receipts are public; voting
     # needs only the one-time credential; running one belongs to the convening body.
     "GET /api/elections": Rule(PUBLIC),
@@ -206,6 +224,13 @@ RULES: dict[str, Rule] = {
     "GET /elections/{code}": Rule(PUBLIC, params=COUNTED),
     "GET /elections/{code}/box": Rule(PUBLIC, params=COUNTED),
     "POST /elections/{code}/box": Rule(PUBLIC, form={"receipt": "x"}, params=COUNTED),
+    "GET /elections/{code}/run": Rule(CHANGE, params=DRAFT),
+    "POST /elections/{code}/nominations": Rule(CHANGE, form={"person": "{id}"}, params=DRAFT),
+    "POST /elections/{code}/withdraw": Rule(CHANGE, form={"person": "{id}"}, params=COUNTED),
+    "POST /elections/{code}/open": Rule(CHANGE, form={}, params=DRAFT),
+    "POST /elections/{code}/reissue": Rule(CHANGE, form={"person": "{id}"}, params=COUNTED),
+    "POST /elections/{code}/close": Rule(CHANGE, form={}, params=DRAFT),
+    "POST /elections/{code}/count": Rule(CHANGE, form={}, params=DRAFT),
     "GET /vote": Rule(PUBLIC),
     "POST /vote": Rule(PUBLIC, form={"election": "{code}", "credential": "x"}, params=POLL),
     "POST /vote/cast": Rule(PUBLIC, form={"election": "{code}", "credential": "x"}, params=POLL),

@@ -68,13 +68,22 @@ class LinkView:
 
 
 def read(path: Path) -> dict[str, Any]:
-    """The chain document, or Invalid naming the reason."""
+    """The chain document in a file, or Invalid naming the reason."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
         raise Invalid.one("file", f"{path.name} is not readable YAML: {error}") from None
+    return parse(text, path.name)
+
+
+def parse(text: str, name: str = "the chain", field: str = "file") -> dict[str, Any]:
+    """The chain document in YAML text (a file's, or a form's), or Invalid naming the reason."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise Invalid.one(field, f"{name} is not readable YAML: {error}") from None
     if not isinstance(data, dict) or not isinstance(data.get("organs"), list):
-        raise Invalid.one("organs", f"{path.name} must hold a list under 'organs'")
+        raise Invalid.one("organs", f"{name} must hold a list under 'organs'")
     return data
 
 

@@ -20,8 +20,9 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/offices", response_class=HTMLResponse)
 def list_page(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    """Every office."""
-    return render(request, "offices/list.html", {"offices": offices.all_offices(session)})
+    """Every office and who holds it now."""
+    held = [(o, offices.current_terms(session, o)) for o in offices.all_offices(session)]
+    return render(request, "offices/list.html", {"offices": held})
 
 
 @router.get("/offices/{code}", response_class=HTMLResponse)

@@ -24,7 +24,7 @@ from orgburo.congresses import api as congresses_api
 from orgburo.congresses import views as congresses_views
 from orgburo.db import default_engine
 from orgburo.elections import api as elections_api
-from orgburo.elections import ballots_api, voting_views
+from orgburo.elections import ballots_api, officer_views, voting_views
 from orgburo.elections import views as elections_views
 from orgburo.enrollment import api as enrollment_api
 from orgburo.enrollment import views as enrollment_views
@@ -88,6 +88,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         elections_api.router,
         ballots_api.router,
         elections_views.router,
+        officer_views.router,
         voting_views.router,
         offices_api.router,
         offices_views.router,

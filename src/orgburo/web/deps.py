@@ -20,7 +20,11 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# "function" scope: the transaction ends when the route returns, before the answer is sent.
+# With the default ("request") the commit would come after the response, so a client that
+# follows a redirect or reads back at once could see the store as it was, and a failed
+# commit could never reach the client as an error.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_actor(
