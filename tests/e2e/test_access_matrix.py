@@ -38,6 +38,9 @@ from orgburo.enrollment.service import Applicant
 from orgburo.members import service as members
 from orgburo.members.imports import ImportJob
 from orgburo.migrations import upgrade
+from orgburo.mobilizations import catalogs, quotas, selection
+from orgburo.mobilizations import decrees as mobilization_decrees
+from orgburo.mobilizations.specs import DecreeSpec, QuotaSpec, RoleLineSpec
 from orgburo.offices import service as offices
 from orgburo.offices.models import OrganSeat
 from orgburo.tabular import ImportResult
@@ -79,6 +82,23 @@ OFFICE = {"code": ("ON", "OS")}
 # Campaigns of NORTH and SOUTH, each with an application from N1 or S1: see `campaigns`.
 CAMPAIGN = {"code": ("KN", "KS"), "org": ("N1", "S1"), "ref": ("AN", "AS")}
 APPLICATION = {"name": "New", "body": "{org}", "received_on": TODAY, "attributes": {}}
+
+# Decrees of NORTH and SOUTH, each calling up every member of its scope: see `mobilizations`.
+MOBILIZATION = {"code": ("MN", "MS"), "org": ("N1", "S1")}
+DECREE_FORM = {
+    "code": "NEWM",
+    "title": "New",
+    "issued_on": TODAY,
+    "basis": "individual",
+    "destination": "WEST",
+    "term": "permanent",
+    "total": "1",
+}
+DECREE = {
+    **{k: v for k, v in DECREE_FORM.items() if k != "total"},
+    "issuing_body": "{code}",
+    "quota": {"total": 1},
+}
 
 RULES: dict[str, Rule] = {
     "GET /openapi.json": Rule(PUBLIC),
@@ -333,6 +353,59 @@ RULES: dict[str, Rule] = {
     "POST /enrollment/{code}/applications/{ref}/stage": Rule(
         CHANGE, form={"outcome": "confirmed", "on": TODAY}, params=CAMPAIGN
     ),
+    # Mobilizations: a decree is read by whoever reads its scope and acted on by the officers
+    # of its scope (an entry: of the body the member is called up from); destinations and
+    # role types are kept by administrators.
+    "GET /api/mobilizations/destinations": Rule(SIGNED_IN),
+    "POST /api/mobilizations/destinations": Rule(
+        ADMIN, json={"code": "NEWD", "name": "New", "kind": "front"}
+    ),
+    "GET /api/mobilizations/roles": Rule(SIGNED_IN),
+    "POST /api/mobilizations/roles": Rule(ADMIN, json={"code": "newr", "name": "New"}),
+    "GET /api/mobilizations/decrees": Rule(SIGNED_IN),
+    "POST /api/mobilizations/decrees": Rule(CHANGE, json=DECREE),
+    "GET /api/mobilizations/decrees/{code}": Rule(READ, params=MOBILIZATION),
+    "POST /api/mobilizations/endings": Rule(CHANGE, json={"body": "{code}", "from_on": TODAY}),
+    "POST /api/mobilizations/decrees/{code}/apportion": Rule(CHANGE, json={}, params=MOBILIZATION),
+    "POST /api/mobilizations/decrees/{code}/select": Rule(
+        CHANGE, json={"on": TODAY}, params=MOBILIZATION
+    ),
+    "POST /api/mobilizations/decrees/{code}/assign": Rule(CHANGE, params=MOBILIZATION),
+    "POST /api/mobilizations/decrees/{code}/status": Rule(
+        CHANGE, json={"to": "accepted", "on": TODAY, "body": "{org}"}, params=MOBILIZATION
+    ),
+    "GET /api/mobilizations/decrees/{code}/entries": Rule(READ, params=MOBILIZATION),
+    "GET /api/mobilizations/decrees/{code}/members/{id}": Rule(READ_PERSON, params=MOBILIZATION),
+    "POST /api/mobilizations/decrees/{code}/members/{id}/status": Rule(
+        CHANGE, json={"to": "accepted", "on": TODAY}, params=MOBILIZATION
+    ),
+    "POST /api/mobilizations/decrees/{code}/members/{id}/swap": Rule(
+        CHANGE, json={"with": "{id}", "on": TODAY}, params=MOBILIZATION
+    ),
+    "GET /api/mobilizations/fulfilment": Rule(
+        READ, query={"decree": "{code}", "by": "body"}, params=MOBILIZATION
+    ),
+    "GET /mobilizations": Rule(SIGNED_IN),
+    "POST /mobilizations": Rule(CHANGE, form={**DECREE_FORM, "issuing_body": "{code}"}),
+    "POST /mobilizations/destinations": Rule(
+        ADMIN, form={"code": "NEWD", "name": "New", "kind": "front"}
+    ),
+    "POST /mobilizations/roles": Rule(ADMIN, form={"code": "newr", "name": "New"}),
+    "GET /mobilizations/{code}": Rule(READ, params=MOBILIZATION),
+    "POST /mobilizations/{code}/apportion": Rule(CHANGE, form={}, params=MOBILIZATION),
+    "POST /mobilizations/{code}/select": Rule(CHANGE, form={"on": TODAY}, params=MOBILIZATION),
+    "POST /mobilizations/{code}/assign": Rule(CHANGE, form={}, params=MOBILIZATION),
+    "GET /mobilizations/{code}/work": Rule(READ, query={"body": "{org}"}, params=MOBILIZATION),
+    "POST /mobilizations/{code}/move": Rule(
+        CHANGE, form={"id": "{id}", "to": "accepted", "on": TODAY}, params=MOBILIZATION
+    ),
+    "POST /mobilizations/{code}/swap": Rule(
+        CHANGE, form={"id": "{id}", "with": "{id}", "on": TODAY}, params=MOBILIZATION
+    ),
+    "POST /mobilizations/{code}/bulk": Rule(
+        CHANGE, form={"to": "accepted", "on": TODAY, "body": "{org}"}, params=MOBILIZATION
+    ),
+    "GET /mobilizations/{code}/members/{id}": Rule(READ_PERSON, params=MOBILIZATION),
     "POST /api/apportion": Rule(
         PUBLIC,
         json={"method": "hare", "seats": 3, "parties": [{"name": "a", "weight": "2"}]},
@@ -504,7 +577,29 @@ def enrollment_campaigns(session: Session) -> None:
         )
 
 
-EXTRA_DATA: list[Callable[[Session], object]] = [sittings, enrollment_campaigns]
+def mobilizations(session: Session) -> None:
+    """A destination, a role, and a decree of NORTH (MN) and of SOUTH (MS) whose quota
+    exceeds their scopes, so every member there (n in N1, s in S1) is proposed."""
+    catalogs.add_destination(session, code="WEST", name="West", kind="front", actor=SYSTEM)
+    catalogs.add_role(session, code="commissar", name="Commissar", actor=SYSTEM)
+    for region, x in (("NORTH", "N"), ("SOUTH", "S")):
+        spec = DecreeSpec(
+            code=f"M{x}",
+            title=f"Call-up in {region}",
+            issuing_body=region,
+            issued_on=date(2000, 1, 1),
+            basis="individual",
+            destination="WEST",
+            quota=QuotaSpec(total=50),
+            term="permanent",
+            roles=(RoleLineSpec("commissar", 1),),
+        )
+        mobilization_decrees.issue(session, spec=spec, actor=SYSTEM)
+        quotas.apportion(session, code=f"M{x}", accept_shortfall=True, actor=SYSTEM)
+        selection.propose(session, code=f"M{x}", on=date(2000, 1, 5), actor=SYSTEM)
+
+
+EXTRA_DATA: list[Callable[[Session], object]] = [sittings, enrollment_campaigns, mobilizations]
 
 
 @dataclass

@@ -87,8 +87,9 @@ def scope_of(session: Session, decree: Decree) -> Body:
 
 
 def require_read(session: Session, actor: Actor, decree: Decree) -> None:
-    """PermissionDenied unless the actor may read the decree's scope."""
-    access.require_read_body(session, actor, scope_of(session, decree), "decree")
+    """PermissionDenied unless the decree reaches into the actor's bodies: they read its
+    scope, or their bodies lie inside it (where its members are called up)."""
+    access.require_read_reach(session, actor, scope_of(session, decree), "decree")
 
 
 def require_change(
@@ -106,10 +107,10 @@ def view(session: Session, *, code: str, actor: Actor) -> DecreeView:
 
 
 def list_decrees(session: Session, *, actor: Actor) -> list[DecreeView]:
-    """The decrees whose scope the actor may read, the latest first."""
+    """The decrees reaching into the actor's bodies, the latest first."""
     query = select(Decree).order_by(Decree.issued_on.desc(), Decree.code)
     found = session.scalars(query).all()
-    visible = [d for d in found if access.may_read_body(session, actor, d.scope_body_id)]
+    visible = [d for d in found if access.may_read_reach(session, actor, d.scope_body_id)]
     return [describe_view(session, d) for d in visible]
 
 

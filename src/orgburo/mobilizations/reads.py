@@ -21,9 +21,9 @@ from orgburo.core.selection import ScoreParts
 from orgburo.errors import Invalid
 from orgburo.members.models import Person
 
-from . import decrees
+from . import decrees, quotas
 from .criteria import decree_rules
-from .models import STATUSES, Destination, Entry, RoleLine, RoleType, SubQuota
+from .models import STATUSES, Destination, Entry, Quota, RoleLine, RoleType, SubQuota
 from .tracking import entry_of
 
 LIMIT = 1000
@@ -76,8 +76,10 @@ def entries(
     body_code: str | None = None,
     status: str | None = None,
     limit: int = LIMIT,
+    offset: int = 0,
 ) -> list[EntryRow]:
-    """The decree's entries in a body's subtree (default its scope), by body and rank."""
+    """The decree's entries in a body's subtree (default its scope), by body and rank,
+    `limit` of them after the first `offset`."""
     decree = decrees.get_or_raise(session, code)
     body = (
         bodies.get_or_raise(session, body_code) if body_code else decrees.scope_of(session, decree)
@@ -93,7 +95,7 @@ def entries(
     if status is not None:
         query = query.where(Entry.status == status)
     query = query.order_by(Body.code, Entry.subquota_id.is_(None), Entry.rank, Person.id)
-    return [_row(r) for r in session.execute(query.limit(limit))]
+    return [_row(r) for r in session.execute(query.offset(offset).limit(limit))]
 
 
 def _rows() -> Any:
@@ -125,6 +127,36 @@ def _rows() -> Any:
 
 def _row(r: Sequence[Any]) -> EntryRow:
     return EntryRow(*r)
+
+
+@dataclass(frozen=True)
+class QuotaTable:
+    """A decree, and the quota rows of one body and of its sub-bodies (empty before the
+    quota is apportioned)."""
+
+    decree: decrees.DecreeView
+    body: tuple[Quota, Body] | None
+    children: tuple[tuple[Quota, Body], ...]
+
+
+def quota_table(
+    session: Session, *, code: str, actor: Actor, body_code: str | None = None
+) -> QuotaTable:
+    """The decree and the quotas of `body_code` (default its scope) one level down."""
+    shown = decrees.view(session, code=code, actor=actor)
+    decree = shown.decree
+    body = (
+        bodies.get_or_raise(session, body_code) if body_code else decrees.scope_of(session, decree)
+    )
+    # The decree may reach into the actor's bodies without the whole scope being theirs.
+    access.require_read_body(session, actor, body)
+    own = session.execute(
+        select(Quota, Body)
+        .join(Body, Body.id == Quota.body_id)
+        .where(Quota.decree_id == decree.id, Quota.subquota_id.is_(None), Quota.body_id == body.id)
+    ).first()
+    rows = quotas.quota_rows(session, decree, body.id)
+    return QuotaTable(shown, (own[0], own[1]) if own else None, tuple(rows))
 
 
 def explain(session: Session, *, code: str, external_id: str, actor: Actor) -> Explanation:

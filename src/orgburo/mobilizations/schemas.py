@@ -103,3 +103,302 @@ class DecreeCreate(BaseModel):
                 RoleLineSpec(r.role, r.count, r.destination, r.requirement) for r in self.roles
             ),
         )
+
+
+# --- what the HTTP API takes and answers ------------------------------------------------
+
+CODE = 64
+TEXT = 500
+
+
+class DestinationCreate(BaseModel):
+    """A front (`kind` front) or a sector of the labour front (`kind` labour)."""
+
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(max_length=CODE)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=20)
+
+
+class DestinationRead(BaseModel):
+    """A destination."""
+
+    model_config = ConfigDict(from_attributes=True)
+    code: str
+    name: str
+    kind: str
+
+
+class RoleCreate(BaseModel):
+    """A role type that decrees can ask to fill."""
+
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(max_length=CODE)
+    name: str = Field(max_length=200)
+
+
+class RoleRead(BaseModel):
+    """A role type."""
+
+    model_config = ConfigDict(from_attributes=True)
+    code: str
+    name: str
+
+
+class QuotaRowRead(BaseModel):
+    """One body's part of a quota: of its subtree, and of its own members."""
+
+    body: str
+    name: str
+    demanded: int
+    own_demanded: int
+    eligible: int
+    own_eligible: int
+    shortfall: int
+
+
+class SubQuotaRead(BaseModel):
+    """Part of the quota for members meeting a rule."""
+
+    name: str
+    rule: str
+    count: int
+
+
+class RoleLineRead(BaseModel):
+    """Posts a decree asks to fill."""
+
+    position: int
+    role: str
+    role_name: str
+    destination: str
+    count: int
+    requirement: str
+
+
+class DecreeRead(BaseModel):
+    """A decree as issued, with the quotas of one body (`quota`) and of its sub-bodies."""
+
+    code: str
+    title: str
+    issuing_body: str
+    scope: str
+    issued_on: date
+    basis: str
+    destination: str
+    destination_kind: str
+    term: str
+    term_months: int | None
+    quota_kind: str
+    total: int | None
+    share: str | None
+    zones: dict[str, str]
+    congress: str | None
+    criteria: str
+    exemptions: str
+    method: str | None
+    floor: int
+    shortfall_accepted: bool
+    subquotas: list[SubQuotaRead]
+    roles: list[RoleLineRead]
+    quota: QuotaRowRead | None = Field(None, description="None until apportioned.")
+    quotas: list[QuotaRowRead] = Field(default_factory=list)
+
+
+class ApportionIn(BaseModel):
+    """How to split the quota down the tree."""
+
+    model_config = ConfigDict(extra="forbid")
+    method: str = Field("hamilton", max_length=20)
+    floor: int = Field(0, ge=0, le=1_000_000)
+    accept_shortfall: bool = False
+
+
+class SubQuotaSplit(BaseModel):
+    """A sub-quota's total and shortfall after apportioning."""
+
+    name: str
+    demanded: int
+    shortfall: int
+
+
+class ApportionedRead(BaseModel):
+    """The outcome of apportioning."""
+
+    decree: str
+    method: str
+    demanded: int
+    eligible: int
+    shortfall: int
+    bodies: int
+    short_bodies: int
+    subquotas: list[SubQuotaSplit]
+
+
+class SelectIn(BaseModel):
+    """Propose members on a date, for every body with room (or one body's subtree)."""
+
+    model_config = ConfigDict(extra="forbid")
+    on: date
+    body: str | None = Field(None, max_length=CODE)
+
+
+class ProposedRead(BaseModel):
+    """How many members were proposed, for each sub-quota and in all."""
+
+    decree: str
+    proposed: int
+    by_subquota: dict[str, int]
+
+
+class LineFillRead(BaseModel):
+    """A role line's count, the seats already held, and the seats assigned now."""
+
+    position: int
+    count: int
+    held: int
+    assigned: int
+
+
+class AssignedRead(BaseModel):
+    """The outcome of an assignment to role lines."""
+
+    decree: str
+    members: int
+    assigned: int
+    classes: int
+    total_fit: int
+    lines: list[LineFillRead]
+
+
+class MoveIn(BaseModel):
+    """Move one member to a status: accepted, ordered, dispatched, arrived, returned,
+    refused or exempted (the last two with a reason)."""
+
+    model_config = ConfigDict(extra="forbid")
+    to: str = Field(max_length=20)
+    on: date
+    reason: str | None = Field(None, max_length=TEXT)
+
+
+class BulkMoveIn(MoveIn):
+    """Move every entry of a body's subtree that can move (default the decree's scope), or
+    the members listed (each must be able to move, or nothing moves)."""
+
+    body: str | None = Field(None, max_length=CODE)
+    ids: list[str] | None = Field(None, max_length=100_000)
+
+
+class MovedRead(BaseModel):
+    """How many members moved, and how many were proposed in place of the exempted."""
+
+    decree: str
+    status: str
+    moved: int
+    replaced: int
+
+
+class SwapIn(BaseModel):
+    """Replace a proposed or accepted member with another eligible member of the body."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    replacement: str = Field(alias="with", max_length=CODE)
+    on: date
+    reason: str | None = Field(None, max_length=TEXT)
+
+
+class EntryRead(BaseModel):
+    """One called-up member: who, from where, where they stand, where they go."""
+
+    id: str
+    name: str
+    body: str
+    status: str
+    status_on: date
+    subquota: str | None
+    rank: int
+    score: int
+    role: str | None
+    destination: str | None
+    fit: int | None
+    reason: str | None
+
+
+class EntriesPage(BaseModel):
+    """Entries after `offset`, at most `limit`, and whether more follow."""
+
+    entries: list[EntryRead]
+    offset: int
+    limit: int
+    has_more: bool
+
+
+class ScoreRead(BaseModel):
+    """The score's parts as points (10 per role line met, 2 per year of standing, 5 for
+    military training, the age band's), and their sum (docs/mobilizations.md)."""
+
+    roles: int
+    standing: int
+    training: int
+    age: int
+    total: int
+
+
+class LineFitRead(BaseModel):
+    """How the member fits a role line (0: cannot fill it), and why."""
+
+    position: int
+    role: str
+    destination: str
+    fit: int
+    met: bool
+    why: str
+
+
+class ExplanationRead(BaseModel):
+    """Why a member was proposed and where they fit."""
+
+    entry: EntryRead
+    score: ScoreRead
+    lines: list[LineFitRead]
+
+
+class EndingCreate(BaseModel):
+    """End, in a body's subtree from a date, every decree matching the fields given."""
+
+    model_config = ConfigDict(extra="forbid")
+    body: str = Field(max_length=CODE)
+    from_on: date
+    destination: str | None = Field(None, max_length=CODE)
+    destination_kind: str | None = Field(None, max_length=20)
+    basis: str | None = Field(None, max_length=20)
+    note: str = Field("", max_length=TEXT)
+
+
+class EndingRead(BaseModel):
+    """A kind of mobilization ended, in words."""
+
+    body: str
+    from_on: date
+    kind: str
+    note: str
+
+
+class FulfilmentRowRead(BaseModel):
+    """One group's decreed, sent and arrived."""
+
+    key: str
+    label: str
+    decreed: int
+    sent: int
+    arrived: int
+
+
+class FulfilmentRead(BaseModel):
+    """Fulfilment of some decrees, grouped one way, with the totals."""
+
+    by: str
+    body: str | None
+    decrees: list[str]
+    rows: list[FulfilmentRowRead]
+    total: FulfilmentRowRead

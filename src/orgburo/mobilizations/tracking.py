@@ -162,11 +162,11 @@ def move_many(
     """Move every entry of the decree that may move to `to`: of a body's subtree (default
     the decree's scope), or of the members listed (each must be able to move)."""
     decree = decrees.get_or_raise(session, code)
-    _check_move(to, reason)
     body = (
         bodies.get_or_raise(session, body_code) if body_code else decrees.scope_of(session, decree)
     )
     decrees.require_change(session, actor, decree, body)
+    _check_move(to, reason)
     if external_ids is not None:
         chunks = _listed_entries(session, decree, to, external_ids, body)
     else:

@@ -32,6 +32,9 @@ from orgburo.enrollment import work_views as enrollment_work_views
 from orgburo.members import api as members_api
 from orgburo.members import imports as members_imports
 from orgburo.members import views as members_views
+from orgburo.mobilizations import api as mobilizations_api
+from orgburo.mobilizations import views as mobilizations_views
+from orgburo.mobilizations import work_views as mobilizations_work_views
 from orgburo.offices import api as offices_api
 from orgburo.offices import views as offices_views
 from orgburo.scenarios import api as scenarios_api
@@ -96,6 +99,9 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         enrollment_api.router,
         enrollment_views.router,
         enrollment_work_views.router,
+        mobilizations_api.router,
+        mobilizations_views.router,
+        mobilizations_work_views.router,
     ):
         app.include_router(router)
     errors.install(app)
