@@ -61,7 +61,8 @@ def test_figures_of_a_store_without_the_replay_have_no_orgburo_value(client: Tes
 def test_figures_of_the_replayed_store_all_agree(replayed_client: TestClient) -> None:
     figures = replayed_client.get(f"/api/scenarios/{REFERENCE}/figures").json()
     assert figures["replay"]["scale"] == "1/100"
-    assert all(f["within"] for f in figures["figures"])
+    assert all(f["within"] for f in figures["figures"] if f["gap"] is None)
+    assert not any(f["within"] for f in figures["figures"] if f["gap"] is not None)
     assert {f["kind"] for f in figures["figures"]} == {"input", "derived"}
 
 
@@ -73,7 +74,9 @@ def test_an_unknown_scenario_is_not_found(client: TestClient) -> None:
 
 def test_the_scenario_page_draws_both_charts_and_the_figures(replayed_client: TestClient) -> None:
     page = replayed_client.get(f"/scenarios/{REFERENCE}").text
-    assert page.count('<svg class="chart"') == 2
+    assert page.count('<svg class="chart"') == 3
+    assert "Call-ups by month" in page
+    assert "known gap" in page
     assert "313,766" in page
     assert "The 8th Congress represents 313,766 members" in page
 

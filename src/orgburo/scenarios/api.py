@@ -79,6 +79,8 @@ class FigureRead(BaseModel):
     orgburo: float | None
     allowed: float | None
     within: bool | None
+    gap: str | None = None
+    """Why the scenario is known not to reproduce the figure (never `within`)."""
 
 
 class FiguresRead(BaseModel):
@@ -174,4 +176,5 @@ def _figure(figure: Figure, value: FigureValue | None) -> FigureRead:
         orgburo=value.value if value else None,
         allowed=value.allowed if value else None,
         within=value.within if value else None,
+        gap=figure.gap,
     )

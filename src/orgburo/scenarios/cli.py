@@ -200,6 +200,7 @@ def _as_json(value: figures_.FigureValue) -> dict[str, object]:
         "orgburo": value.value,
         "allowed": value.allowed,
         "within": value.within,
+        "gap": f.gap,
     }
 
 
@@ -220,7 +221,7 @@ def _figure_table(values: list[figures_.FigureValue]) -> None:
             figures_.shown(v.figure),
             figures_.orgburo(v),
             figures_.tolerance(v),
-            "yes" if v.within else "no",
+            figures_.agreement(v),
         )
     console.print(table)
 

@@ -10,14 +10,18 @@ by up to half a member per number: counts at 1:100 are known to +-50 at full siz
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 
 from sqlalchemy.orm import Session
 
 from orgburo.actors import Actor
 from orgburo.census import service as census
-from orgburo.scenarios.schema import Figure, Scenario
+from orgburo.mobilizations import fulfilment
+from orgburo.scenarios import mobilization
+from orgburo.scenarios.schema import Figure, Mobilized, Scenario
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,14 @@ class FigureValue:
 
     @property
     def within(self) -> bool:
-        """Whether Orgburo's value agrees with the published figure."""
+        """Whether Orgburo's value agrees with the published figure (a known gap never)."""
+        if self.figure.gap is not None:
+            return False
+        return self.agrees
+
+    @property
+    def agrees(self) -> bool:
+        """Whether the value lies within the range or the tolerance."""
         if self.figure.range is not None:
             low, high = self.figure.range
             return low <= self.value <= high
@@ -62,6 +73,8 @@ def _measure(
             among += composition.total
         else:
             counted += composition.count(m.status) if m.status else composition.total
+    if m.mobilized is not None:
+        counted, among = mobilized(session, m.mobilized, figure.on, actor), counted
     if figure.is_share:
         value = counted / among if among else 0.0
         allowed = figure.tolerance + (figure.slack / among if among else 1.0)
@@ -69,6 +82,21 @@ def _measure(
         value = float(counted / scale)
         allowed = figure.tolerance + float(figure.slack / scale)
     return FigureValue(figure, counted, among, value, allowed)
+
+
+def mobilized(session: Session, measure: Mobilized, on: date, actor: Actor) -> int:
+    """Members decreed, sent or arrived in the months from `since` to `on`, as the
+    fulfilment report (by month) counts them."""
+    if not measure.decrees and not mobilization.decree_codes(session):
+        return 0
+    report = fulfilment.fulfilment(session, by="month", actor=actor, decree_codes=measure.decrees)
+    first = _month(measure.since) if measure.since else ""
+    rows = [r for r in report.rows if first <= r.key <= _month(on)]
+    return sum(getattr(r, measure.count) for r in rows)
+
+
+def _month(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 def _specs(scenario: Scenario) -> list:  # type: ignore[type-arg]
@@ -96,10 +124,17 @@ def tolerance(value: FigureValue) -> str:
     """The tolerance as the table shows it, at the replay's scale."""
     figure = value.figure
     if figure.range is not None:
-        return f"{figure.range[0]:,.0f} to {figure.range[1]:,.0f}"
+        return _range(figure.range, figure.is_share)
     if figure.is_share:
         return f"±{value.allowed * 100:.1f} points"
     return f"±{value.allowed:,.0f}"
+
+
+def _range(bounds: tuple[float, float], share: bool) -> str:
+    low, high = (_percent(b) if share else f"{b:,.0f}" for b in bounds)
+    if bounds[1] == math.inf or (share and bounds[1] >= 1):
+        return f"at least {low}"
+    return f"{low} to {high}"
 
 
 def _percent(share: float, digits: int = 0) -> str:
@@ -129,9 +164,16 @@ def _row(value: FigureValue) -> str:
         shown(f),
         orgburo(value),
         tolerance(value),
-        "yes" if value.within else "**no**",
+        agreement(value, "**no**"),
     ]
     return "| " + " | ".join(c.replace("|", "/") for c in cells) + " |\n"
+
+
+def agreement(value: FigureValue, no: str = "no") -> str:
+    """Whether Orgburo agrees, as the tables say it: yes, no, or a known gap."""
+    if value.figure.gap is not None:
+        return "known gap"
+    return "yes" if value.within else no
 
 
 def _ratio(scale: Fraction) -> str:

@@ -19,7 +19,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from orgburo.errors import Invalid, NotFound, Problem
+from orgburo.scenarios import mobilization
 from orgburo.scenarios.checks import Issue, check_scenario
+from orgburo.scenarios.mobilization import Call
 from orgburo.scenarios.schema import Overlay, Scenario, Step
 
 DATA = Path(__file__).with_name("data")
@@ -53,6 +55,8 @@ class Loaded:
     sources: tuple[Source, ...]
     digest: str
     origins: dict[str, tuple[Source, Where]] = field(default_factory=dict, compare=False)
+    calls: dict[str, Call] = field(default_factory=dict, compare=False)
+    """The decree each mobilization step carries out, read from its data file."""
 
     @property
     def files(self) -> tuple[Path, ...]:
@@ -216,8 +220,14 @@ def _checked(
     issues = check_scenario(scenario)
     if issues:
         raise Invalid([_issue_problem(issue, sources[0], origins) for issue in issues])
-    digest = hashlib.sha256("\n".join(s.text for s in sources).encode()).hexdigest()
-    return Loaded(scenario, sources, digest, origins)
+    calls, texts = mobilization.calls(scenario, _text_and_data)
+    digest = hashlib.sha256("\n".join([*(s.text for s in sources), *texts]).encode()).hexdigest()
+    return Loaded(scenario, sources, digest, origins, calls)
+
+
+def _text_and_data(path: Path) -> tuple[str, Any]:
+    source = read(path)
+    return source.text, source.data
 
 
 def _issue_problem(issue: Issue, main: Source, origins: dict[str, tuple[Source, Where]]) -> Problem:

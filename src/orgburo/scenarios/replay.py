@@ -66,7 +66,7 @@ def replay(
     scenario = loaded.scenario
     seed = scenario.seed if seed is None else seed
     steps = [s for s in first_day(scenario) + scenario.timeline if until is None or s.on <= until]
-    runner = StepRunner(session, scenario, scale, actor)
+    runner = StepRunner(session, scenario, scale, actor, loaded.calls, until)
     for done, step in enumerate(steps, start=1):
         numbers = _run(runner, loaded, step, _generator(seed, step.id))
         _record_step(session, actor, scenario, step, scale, numbers)

@@ -17,7 +17,18 @@ Mix = dict[str, dict[str, float] | float]
 share (shares are normalized); a yes/no attribute takes the share that says yes."""
 
 SLUG = r"^[a-z0-9][a-z0-9_.\-]{0,62}$"
-ACTIONS = ("open", "move", "change", "close", "admit", "depart", "confirm", "transfer", "member")
+ACTIONS = (
+    "open",
+    "move",
+    "change",
+    "close",
+    "admit",
+    "depart",
+    "confirm",
+    "transfer",
+    "member",
+    "mobilization",
+)
 
 
 class Model(BaseModel):
@@ -160,6 +171,14 @@ class MemberChange(Model):
     note: str | None = None
 
 
+class Mobilization(Model):
+    """A decree from a data file under `data/mobilizations/`, carried out by the
+    mobilization services (docs/scenarios.md)."""
+
+    file: str = Field(pattern=r"^[A-Za-z0-9_.\-]+\.ya?ml$")
+    decree: str = Field(min_length=1)
+
+
 class Step(Model):
     """One dated decision: exactly one action, with a title and the source of its numbers."""
 
@@ -177,6 +196,7 @@ class Step(Model):
     confirm: Confirm | None = None
     transfer: Transfer | None = None
     member: MemberChange | None = None
+    mobilization: Mobilization | None = None
 
     @model_validator(mode="after")
     def _exactly_one_action(self) -> Self:
@@ -211,20 +231,32 @@ class Organization(Model):
     source: str | None = None
 
 
+class Mobilized(Model):
+    """Members called up, as the fulfilment report counts them by month: `decreed`,
+    `sent` (dispatched) or `arrived`, under some decrees (default all), in the months
+    from `since` to the figure's date."""
+
+    count: Literal["decreed", "sent", "arrived"]
+    decrees: list[str] = []
+    since: date | None = None
+
+
 class Measure(Model):
     """What Orgburo counts for a figure: the census total of the subtrees of some bodies
     (named, or every body of some groups), or the share among them of the members with
-    `value` of `dimension`."""
+    `value` of `dimension`; or members called up (`mobilized`), as a count, or as a share
+    of the members of the bodies named."""
 
     bodies: list[str] = []
     groups: list[str] = []
     status: Literal["candidate", "full"] | None = None
     dimension: str | None = None
     value: str | None = None
+    mobilized: Mobilized | None = None
 
     @model_validator(mode="after")
     def _something_to_count(self) -> Self:
-        if not self.bodies and not self.groups:
+        if not self.bodies and not self.groups and self.mobilized is None:
             raise ValueError("name the bodies or groups to count")
         if (self.dimension is None) != (self.value is None):
             raise ValueError("a share needs both dimension and value")
@@ -248,11 +280,14 @@ class Figure(Model):
     step: str | None = None
     measure: Measure
     note: str | None = None
+    gap: str | None = None
+    """Why the scenario is known not to reproduce this figure; the table says so."""
 
     @property
     def is_share(self) -> bool:
         """Whether the figure is a share (else a count of members)."""
-        return self.measure.dimension is not None
+        m = self.measure
+        return m.dimension is not None or (m.mobilized is not None and bool(m.bodies or m.groups))
 
 
 class Scenario(Model):

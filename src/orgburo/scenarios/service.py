@@ -27,6 +27,8 @@ from orgburo.bodies.models import Body
 from orgburo.db import make_engine, unit_of_work
 from orgburo.errors import Conflict
 from orgburo.migrations import upgrade
+from orgburo.mobilizations import fulfilment
+from orgburo.mobilizations.fulfilment import ChartSeries
 from orgburo.scenarios import figures as figures_
 from orgburo.scenarios import loader
 from orgburo.scenarios import series as series_
@@ -158,6 +160,40 @@ def series(session: Session, loaded: Loaded, actor: Actor) -> Series | None:
             session, loaded.scenario, scale=record.scale, until=record.until, actor=actor
         ),
     )
+
+
+def callups(session: Session, loaded: Loaded, actor: Actor) -> ChartSeries | None:
+    """Decreed, sent and arrived by month over the scenario's call-ups, at full size, if
+    the store holds a replay with any."""
+    record = replayed(session, loaded.scenario.name)
+    if record is None or not loaded.calls:
+        return None
+    report = fulfilment.fulfilment(session, by="month", actor=actor)
+    return callup_series(report, record.scale)
+
+
+def callup_series(report: fulfilment.Fulfilment, scale: Fraction) -> ChartSeries:
+    """Every month from the first call-up to the last, empty months included, at full size;
+    only January and July are labelled, so the axis stays legible."""
+    found = {r.key: r for r in report.rows}
+    months = _months(min(found), max(found)) if found else []
+    empty = fulfilment.FulfilmentRow("", "", 0, 0, 0)
+    rows = [found.get(m, empty) for m in months]
+    series = tuple(
+        (name, tuple(round(getattr(r, name) / scale) for r in rows))
+        for name in ("decreed", "sent", "arrived")
+    )
+    labels = tuple(m if m.endswith(("-01", "-07")) else "" for m in months)
+    return ChartSeries("Call-ups by month: decreed, sent and arrived", labels, series)
+
+
+def _months(first: str, last: str) -> list[str]:
+    year, month = int(first[:4]), int(first[5:])
+    found = []
+    while f"{year:04d}-{month:02d}" <= last:
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
 
 
 def _check_roots(session: Session, loaded: Loaded, actor: Actor) -> None:

@@ -19,6 +19,7 @@ from orgburo.members import service as members
 from orgburo.members.attributes import catalog
 from orgburo.scenarios import selection, synthesis
 from orgburo.scenarios.allocation import Allocator, Layout
+from orgburo.scenarios.mobilization import Call, CallRunner
 from orgburo.scenarios.schema import Admit, MemberChange, Mix, Part, Scenario, Step
 
 NOTE_LIMIT = 500
@@ -27,12 +28,22 @@ NOTE_LIMIT = 500
 class StepRunner:
     """Carries out steps on one store, remembering what the timeline has opened."""
 
-    def __init__(self, session: Session, scenario: Scenario, scale: Fraction, actor: Actor):
+    def __init__(
+        self,
+        session: Session,
+        scenario: Scenario,
+        scale: Fraction,
+        actor: Actor,
+        calls: dict[str, Call] | None = None,
+        until: date | None = None,
+    ):
         self.session = session
         self.scenario = scenario
         self.actor = actor
         self.layout = Layout()
         self.allocator = Allocator(session, self.layout, scale, actor)
+        self.calls = calls or {}
+        self.call_runner = CallRunner(session, actor, scale, until)
 
     def run(self, step: Step, rng: np.random.Generator) -> dict[str, Any]:
         """Carry out `step`; returns the numbers the audit row records."""
@@ -197,6 +208,10 @@ class StepRunner:
             actor=self.actor,
         )
         return {"transferred": moved, "to": step.transfer.to, "bodies": wanted}
+
+    def _mobilization(self, step: Step, rng: np.random.Generator) -> dict[str, Any]:
+        # Moves follow rank, not chance: the services' own order decides who goes first.
+        return self.call_runner.run(self.calls[step.id])
 
     # --- helpers ------------------------------------------------------------------------
 

@@ -6,9 +6,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
+from orgburo.mobilizations.fulfilment import ChartSeries
 from orgburo.scenarios import figures, service
 from orgburo.scenarios.series import Series
-from orgburo.web.charts import time_chart
+from orgburo.web.charts import line_chart, time_chart
 from orgburo.web.deps import ActorDep, SessionDep
 from orgburo.web.pages import render
 
@@ -28,15 +29,17 @@ def scenario_page(name: str, request: Request, session: SessionDep, actor: Actor
     readable = service.may_measure(session, loaded, actor)
     found = service.figures(session, loaded, actor) if readable else None
     drawn = service.series(session, loaded, actor) if found else None
+    calls = service.callups(session, loaded, actor) if found else None
     context = {
         "scenario": loaded.scenario,
         "record": service.replayed(session, loaded.scenario.name),
         "readable": readable,
         "values": found[1] if found else [],
-        "charts": charts(drawn) if drawn else [],
+        "charts": (charts(drawn) if drawn else []) + ([callup_chart(calls)] if calls else []),
         "shown": figures.shown,
         "orgburo": figures.orgburo,
         "tolerance": figures.tolerance,
+        "agreement": figures.agreement,
     }
     return render(request, "scenarios/scenario.html", context)
 
@@ -57,3 +60,8 @@ def charts(series: Series) -> list[Markup]:
             percent=True,
         ),
     ]
+
+
+def callup_chart(series: ChartSeries) -> Markup:
+    """The scenario's call-ups by month, decreed against sent against arrived."""
+    return line_chart(series.labels, series.series, series.title)
