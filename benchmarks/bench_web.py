@@ -15,8 +15,13 @@ Each is measured twice: `paced`, 200 clients that each pause --think seconds on 
 (exponential) before each request, as people do; and `saturated`, 200 connections
 requesting back to back, which measures throughput and the queueing it causes. The
 clients are wrk's (install it from Debian: `apt-get install wrk`), or, without wrk, the
-same clients written with httpx (which need CPU of their own). Prints p50, p99 and
-requests/s.
+same clients written with httpx (which need CPU of their own). Prints p50, p99,
+requests/s and, read from /proc (Linux, database on this machine), the CPU each request
+cost the server's processes and the database's backends: the stable figure on a machine
+other work shares (backends that a pool closes during a run are missed). The peer is the
+floor of the same server: `/api/health`, saturated, which goes through the same HTTP
+server and middleware but reads nothing; the last lines give each request's server CPU
+as a multiple of the floor's.
 """
 
 from __future__ import annotations
@@ -31,8 +36,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -74,11 +80,20 @@ def main() -> None:
     engine = make_engine(url)
     try:
         token, search, pages = prepare(engine)
-        with serving(url, args.workers) as base:
+        with serving(url, args.workers) as (base, group):
+            meter = Meter(group, engine)
             print(f"{args.clients} clients, {args.workers} workers, {os.cpu_count()} CPUs")
-            print(f"{'request':<14}{'mode':<11}{'p50':>9}{'p99':>9}{'req/s':>9}{'errors':>8}")
-            for name, requests in (("search", search), ("member page", pages)):
-                measure(name, base, token, requests, args)
+            print(
+                f"{'request':<14}{'mode':<11}{'p50':>9}{'p99':>9}{'req/s':>9}{'errors':>8}"
+                f"{'cpu/req':>10}{'db/req':>10}"
+            )
+            costs = {
+                name: measure(name, base, token, requests, args, meter)
+                for name, requests in (("search", search), ("member page", pages))
+            }
+            floor = measure("floor", base, token, [("/api/health", {})], args, meter, paced=False)
+            for name, cost in costs.items():
+                print(f"{name}: server CPU per request {cost / floor:.1f}x the floor's")
     finally:
         engine.dispose()
         if not args.keep:
@@ -111,7 +126,8 @@ def drop_database() -> None:
 def generate(url: str, members: int, bodies: int) -> None:
     """`orgburo generate` into the benchmark database, then fresh planner statistics."""
     started = time.perf_counter()
-    command = ["orgburo", "generate", "--members", str(members), "--bodies", str(bodies)]
+    orgburo = str(Path(sys.executable).with_name("orgburo"))  # the console script beside it
+    command = [orgburo, "generate", "--members", str(members), "--bodies", str(bodies)]
     subprocess.run(command, check=True, env={**os.environ, "ORGBURO_DATABASE_URL": url})
     print(f"generated in {time.perf_counter() - started:.0f} s")
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
@@ -195,8 +211,9 @@ def _member_pages(rng: random.Random, people: list[tuple[str, str]]) -> list[Req
 
 
 @contextmanager
-def serving(url: str, workers: int) -> Iterator[str]:
-    """uvicorn with the application on 127.0.0.1:PORT, outside development mode."""
+def serving(url: str, workers: int) -> Iterator[tuple[str, int]]:
+    """uvicorn with the application on 127.0.0.1:PORT, outside development mode; the
+    address, and the process group of the server and its workers."""
     env = {
         **os.environ,
         "ORGBURO_DATABASE_URL": url,
@@ -210,7 +227,7 @@ def serving(url: str, workers: int) -> Iterator[str]:
     base = f"http://127.0.0.1:{PORT}"
     try:
         _wait_until_up(base)
-        yield base
+        yield base, server.pid
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # the server and its workers
         try:
@@ -230,20 +247,82 @@ def _wait_until_up(base: str) -> None:
     raise RuntimeError("the server did not start")
 
 
+@dataclass(frozen=True)
+class Meter:
+    """CPU seconds used so far by the server's processes and by the database's backends."""
+
+    group: int
+    engine: Engine
+
+    def read(self) -> tuple[float, float]:
+        with self.engine.connect() as connection:
+            query = text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+            backends = connection.execute(query).scalars().all()
+        return _cpu(_process_group(self.group)), _cpu(backends)
+
+
+def _stat(pid: int | str) -> list[str]:
+    """Fields of /proc/PID/stat after the command name: state, ppid, pgrp, ... utime is [11]."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _process_group(group: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int(_stat(entry.name)[2]) == group:
+                pids.append(int(entry.name))
+        except OSError:  # ended meanwhile
+            continue
+    return pids
+
+
+def _cpu(pids: Iterable[int]) -> float:
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = _stat(pid)
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def measure(
-    name: str, base: str, token: str, requests: list[Request], args: argparse.Namespace
-) -> None:
-    """Paced and saturated runs of one kind of request, each after a short warm-up."""
+    name: str,
+    base: str,
+    token: str,
+    requests: list[Request],
+    args: argparse.Namespace,
+    meter: Meter,
+    paced: bool = True,
+) -> float:
+    """Paced and saturated runs of one kind of request, each after a short warm-up; the
+    server's CPU seconds per request when saturated."""
     clients, seconds, think = args.clients, args.seconds, args.think
     auth = {"Authorization": f"Bearer {token}"}
-    for mode, pause in (("paced", think), ("saturated", 0.0)):
-        if _has_wrk():
-            wrk_run(base, auth, requests, clients, 5, pause)  # warm-up
-            result = wrk_run(base, auth, requests, clients, seconds, pause)
-        else:
-            asyncio.run(clients_run(base, auth, requests, clients, 5, pause))
-            result = asyncio.run(clients_run(base, auth, requests, clients, seconds, pause))
-        report(name, mode, *result)
+    cost = float("nan")
+    for mode, pause in (("paced", think), ("saturated", 0.0))[0 if paced else 1 :]:
+        run = wrk_run if _has_wrk() else _clients_run
+        run(base, auth, requests, clients, 5, pause)  # warm-up
+        before = meter.read()
+        p50, p99, rate, errors = run(base, auth, requests, clients, seconds, pause)
+        done = max(1.0, rate * seconds)
+        cost, db = ((a - b) / done for a, b in zip(meter.read(), before, strict=True))
+        print(f"{name:<14}{mode:<11}{p50:>7.1f}ms{p99:>7.1f}ms{rate:>9.1f}{errors:>8}", end="")
+        print(f"{cost * 1000:>8.2f}ms{db * 1000:>8.2f}ms")
+    return cost
+
+
+def _clients_run(
+    base: str,
+    auth: dict[str, str],
+    requests: list[Request],
+    clients: int,
+    seconds: float,
+    think: float,
+) -> tuple[float, float, float, int]:
+    return asyncio.run(clients_run(base, auth, requests, clients, seconds, think))
 
 
 async def clients_run(
@@ -328,10 +407,6 @@ def _wrk_numbers(output: str) -> tuple[float, float, float, int]:
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return latency("50"), latency("99"), rate, int(bad.group(1)) if bad else 0
-
-
-def report(name: str, mode: str, p50: float, p99: float, rate: float, errors: int) -> None:
-    print(f"{name:<14}{mode:<11}{p50:>7.1f}ms{p99:>7.1f}ms{rate:>9.1f}{errors:>8}")
 
 
 if __name__ == "__main__":

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete
 
+from orgburo.accounts import service as accounts
+from orgburo.accounts.models import RoleGrantRow
+from orgburo.actors import SYSTEM
 from orgburo.config import get_settings
 from orgburo.db import unit_of_work
 from orgburo.errors import Invalid
+from orgburo.web import auth
 from orgburo.web.app import create_app
 from tests.factories import PASSWORD, account, small_tree
 
@@ -116,6 +121,33 @@ def test_a_bearer_token_needs_no_csrf_token(fresh_engine: Engine, client: TestCl
 def test_a_made_up_bearer_token_is_refused(anonymous: TestClient) -> None:
     response = anonymous.get("/api/me", headers={"Authorization": "Bearer obt_made-up"})
     assert response.status_code == 401
+
+
+def test_a_revoked_role_is_gone_at_the_next_request(
+    browser: TestClient, fresh_engine: Engine
+) -> None:
+    with unit_of_work(fresh_engine) as session:
+        token = accounts.issue_token(session, name="anna", actor=SYSTEM)
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert browser.get("/api/me", headers=bearer).json()["roles"] != []
+    with unit_of_work(fresh_engine) as session:
+        accounts.revoke(session, name="anna", role="secretary", body_code="NORTH", actor=SYSTEM)
+    assert browser.get("/api/me", headers=bearer).json()["roles"] == []
+
+
+def test_a_change_made_by_another_process_is_seen_within_a_few_seconds(
+    browser: TestClient, fresh_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with unit_of_work(fresh_engine) as session:
+        token = accounts.issue_token(session, name="anna", actor=SYSTEM)
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert browser.get("/api/me", headers=bearer).json()["roles"] != []
+    with fresh_engine.begin() as connection:  # as the command line of another process would
+        connection.execute(delete(RoleGrantRow))
+    assert browser.get("/api/me", headers=bearer).json()["roles"] != []
+    later = time.monotonic() + auth.ACTOR_SECONDS
+    monkeypatch.setattr(auth.time, "monotonic", lambda: later)
+    assert browser.get("/api/me", headers=bearer).json()["roles"] == []
 
 
 def test_signing_out_ends_the_session(browser: TestClient) -> None:

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from orgburo import access, audit
@@ -41,6 +41,15 @@ MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "obt_"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@\-]{0,99}$")
 HASHER = PasswordHasher()  # Argon2id, the library's defaults; tests swap in a cheaper one
+# Set in `session.info` by changes to what an account may do; the web edge forgets the
+# actors it keeps when such a transaction commits.
+ACTORS_CHANGED = "orgburo.accounts.actors_changed"
+
+# Every request asks these, so they are built once (architecture.md, "Statements built once").
+_TOKEN_USER = select(User).join(ApiToken).where(ApiToken.token_hash == bindparam("digest"))
+_GRANTS = (
+    select(RoleGrantRow.role, Body).join(Body).where(RoleGrantRow.user_id == bindparam("user_id"))
+)
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,7 @@ def grant(session: Session, *, name: str, role: str, body_code: str, actor: Acto
         raise Conflict(f"role: {name!r} is already {role} of {body_code!r}")
     row = RoleGrantRow(user_id=user.id, role=role, body_id=body.id, granted_at=datetime.now(UTC))
     session.add(row)
+    session.info[ACTORS_CHANGED] = True
     session.flush()
     _audit(session, actor, "user.granted", user, {"role": role, "body": body.code}, body=body)
     return row
@@ -147,6 +157,7 @@ def revoke(session: Session, *, name: str, role: str, body_code: str, actor: Act
     if row is None:
         raise NotFound(f"role: {name!r} is not {role} of {body_code!r}")
     session.execute(delete(RoleGrantRow).where(RoleGrantRow.id == row.id))
+    session.info[ACTORS_CHANGED] = True
     _audit(session, actor, "user.revoked", user, {"role": role, "body": body.code}, body=body)
 
 
@@ -210,8 +221,7 @@ def user_for_token(session: Session, token: str) -> User | None:
     """The user a bearer token belongs to, if it is a live token."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    query = select(User).join(ApiToken).where(ApiToken.token_hash == token_digest(token))
-    return session.scalar(query)
+    return session.scalar(_TOKEN_USER, {"digest": token_digest(token)})
 
 
 def authenticate(
@@ -255,6 +265,7 @@ def change_password(session: Session, *, name: str, current: str, new: str, acto
         raise Invalid.one("current", "is not the account's password")
     user.password_hash = _hash(new)
     user.session_epoch += 1
+    session.info[ACTORS_CHANGED] = True
     session.flush()
     _audit(session, actor, "user.password_changed", user, {"session_epoch": user.session_epoch})
     return user
@@ -262,10 +273,8 @@ def change_password(session: Session, *, name: str, current: str, new: str, acto
 
 def actor_for(session: Session, user: User) -> Actor:
     """The actor a signed-in user acts as, with their roles resolved to subtrees."""
-    query = select(RoleGrantRow.role, Body).join(Body).where(RoleGrantRow.user_id == user.id)
-    grants = tuple(
-        RoleGrant(role, body.id, _scope(role, body)) for role, body in session.execute(query)
-    )
+    rows = session.execute(_GRANTS, {"user_id": user.id})
+    grants = tuple(RoleGrant(role, body.id, _scope(role, body)) for role, body in rows)
     return Actor(
         name=f"user:{user.name}",
         user_id=user.id,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, insert, literal, select, true, update
+from sqlalchemy import bindparam, func, insert, literal, select, true, update
 from sqlalchemy.orm import Session
 
 from orgburo import access, audit
@@ -19,10 +19,14 @@ from orgburo.core.tree import check_code, check_kind, check_not_own_descendant
 from orgburo.errors import Conflict, Invalid, NotFound
 from orgburo.members.models import Membership
 
+# Built once: every page looks a body up by code, and building a statement and computing
+# its cache key costs more than running it (architecture.md, "Statements built once").
+_BY_CODE = select(Body).where(Body.code == bindparam("code"))
+
 
 def get(session: Session, code: str) -> Body | None:
     """The body with this code, if any."""
-    return session.scalar(select(Body).where(Body.code == code))
+    return session.scalar(_BY_CODE, {"code": code})
 
 
 def get_or_raise(session: Session, code: str, field: str = "body") -> Body:

@@ -24,11 +24,12 @@ from orgburo.members.models import AttributeDefinition
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 RESERVED = {"id", "name", "body", "status", "joined", *CORE_ATTRIBUTES}
+_DECLARED = select(AttributeDefinition).order_by(AttributeDefinition.name)  # built once
 
 
 def catalog(session: Session) -> dict[str, Attribute]:
     """Every attribute a member may have: core first, then the declared ones."""
-    declared = session.scalars(select(AttributeDefinition).order_by(AttributeDefinition.name))
+    declared = session.scalars(_DECLARED)
     extra = {
         d.name: Attribute(
             d.name, d.type, tuple(d.choices), tallied=False, core=False, label=d.label

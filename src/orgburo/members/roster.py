@@ -17,25 +17,29 @@ import binascii
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     String,
     and_,
+    bindparam,
     exists,
     func,
     select,
     tuple_,
     type_coerce,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from orgburo.actors import Actor
 from orgburo.bodies import service as bodies
 from orgburo.bodies.models import Body, BodyLink
 from orgburo.census.models import CensusTally
-from orgburo.core.attributes import CORE_ATTRIBUTES
+from orgburo.core.attributes import CORE_ATTRIBUTES, AttributeValue
 from orgburo.errors import Invalid
 from orgburo.members.attributes import parse_attributes
 from orgburo.members.models import Membership, Person, name_key
@@ -59,6 +63,7 @@ class RosterPage:
     entries: Sequence[RosterEntry]
     limit: int
     next_after: str | None
+    body: Body
 
 
 def roster(
@@ -77,35 +82,70 @@ def roster(
     """
     body = bodies.view(session, code=body_code, actor=actor)
     text = (q or "").strip()
-    wanted = _conditions(filters or {})
-    if text and (found := _by_id(session, body, wanted, text)):
-        return RosterPage([found], limit, None)
+    values = _filter_values(filters or {})
+    if text and (found := _by_id(session, body, values, text)):
+        return RosterPage([found], limit, None, body)
+    params: dict[str, object] = {"body_id": body.id, "rows": limit + 1, **_filter_params(values)}
     if text:
-        wanted += _prefix(name_key(text))
+        params["key_from"], params["key_to"] = _prefix(name_key(text))
     if after:
-        wanted.append(tuple_(Person.name_key, Person.id) > tuple_(*decode_cursor(after)))
-    rows = session.execute(_page(session, body, wanted, limit + 1)).all()
+        params["after_key"], params["after_id"] = decode_cursor(after)
+    collects = _collects(session, body, limit + 1)
+    shape = _Shape(collects, _filter_shape(values), bool(text), bool(after))
+    rows = session.execute(_statement(shape), params).all()
     entries = [RosterEntry(p, code, status) for p, code, status in rows[:limit]]
     more = len(rows) > limit
-    return RosterPage(entries, limit, encode_cursor(entries[-1].person) if more else None)
+    return RosterPage(entries, limit, encode_cursor(entries[-1].person) if more else None, body)
 
 
-def _page(
-    session: Session, body: Body, wanted: list[ColumnElement[bool]], rows: int
-) -> Select[Person, str, str]:
-    """The cheaper plan: walking the name index costs about rows x registry / subtree
-    probes, collecting the subtree costs about its size; so collect when size^2 is less
-    than rows x registry (at a million members and 26 rows: subtrees up to ~5,000)."""
+@dataclass(frozen=True)
+class _Shape:
+    """What a roster statement looks like; the values it compares with are bound at run time.
+
+    Statements are built once per shape: building one and computing its cache key costs
+    more than running it (architecture.md, "Statements built once").
+    """
+
+    collected: bool
+    filters: tuple[tuple[str, bool], ...]  # (attribute, compared with unknown) by name
+    prefix: bool
+    after: bool
+
+
+def _collects(session: Session, body: Body, rows: int) -> bool:
+    """Whether to collect the subtree rather than walk the name index: walking costs about
+    rows x registry / subtree probes, collecting costs about the subtree's size; so collect
+    when size^2 is less than rows x registry (at a million members and 26 rows: subtrees
+    up to ~5,000)."""
     size = subtree_size(session, body)
-    if size * size <= rows * registry_size(session):
-        return _collected(body, wanted, rows)
-    return _walked(body, wanted, rows)
+    return size * size <= rows * registry_size(session)
 
 
-def _walked(body: Body, wanted: list[ColumnElement[bool]], rows: int) -> Select[Person, str, str]:
+@lru_cache(maxsize=256)
+def _statement(shape: _Shape) -> Select[Person, str, str]:
+    wanted = _conditions(shape)
+    return _collected(wanted) if shape.collected else _walked(wanted)
+
+
+def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
+    wanted = [_filter_condition(name, unknown) for name, unknown in shape.filters]
+    if shape.prefix:
+        wanted += [Person.name_key >= bindparam("key_from"), Person.name_key < bindparam("key_to")]
+    if shape.after:
+        cursor = tuple_(bindparam("after_key", type_=String), bindparam("after_id", type_=Integer))
+        wanted.append(tuple_(Person.name_key, Person.id) > cursor)
+    return wanted
+
+
+def _filter_condition(name: str, unknown: bool) -> ColumnElement[bool]:
+    column: InstrumentedAttribute[Any] = getattr(Person, name)
+    return column.is_(None) if unknown else column == bindparam(f"where_{name}")
+
+
+def _walked(wanted: list[ColumnElement[bool]]) -> Select[Person, str, str]:
     in_subtree = exists().where(
         BodyLink.descendant_id == Membership.body_id,
-        BodyLink.ancestor_id == body.id,
+        BodyLink.ancestor_id == bindparam("body_id"),
         BodyLink.valid_to.is_(None),
     )
     return (
@@ -114,17 +154,15 @@ def _walked(body: Body, wanted: list[ColumnElement[bool]], rows: int) -> Select[
         .join(Body, Body.id == Membership.body_id)
         .where(in_subtree, *wanted)
         .order_by(Person.name_key, Person.id)
-        .limit(rows)
+        .limit(bindparam("rows", type_=Integer))
     )
 
 
-def _collected(
-    body: Body, wanted: list[ColumnElement[bool]], rows: int
-) -> Select[Person, str, str]:
+def _collected(wanted: list[ColumnElement[bool]]) -> Select[Person, str, str]:
     members = (
         select(Membership.person_id, Membership.body_id, Membership.status)
         .join(BodyLink, BodyLink.descendant_id == Membership.body_id)
-        .where(BodyLink.ancestor_id == body.id, BodyLink.valid_to.is_(None))
+        .where(BodyLink.ancestor_id == bindparam("body_id"), BodyLink.valid_to.is_(None))
         .where(Membership.ended_on.is_(None))
         .cte("subtree_members")
         .prefix_with("MATERIALIZED")
@@ -135,7 +173,7 @@ def _collected(
         .join(members, members.c.person_id == Person.id)
         .where(*wanted)
         .order_by(Person.name_key, Person.id)
-        .limit(rows)
+        .limit(bindparam("rows", type_=Integer))
         .subquery()
     )
     return (
@@ -146,47 +184,73 @@ def _collected(
     )
 
 
+# The sizes that choose the plan, built once.
+_TALLIED_SIZE = select(func.sum(CensusTally.n)).where(
+    CensusTally.body_id == bindparam("body_id"), CensusTally.dimension == COUNTED_BY
+)
+_COUNTED_SIZE = select(func.count()).where(
+    Membership.body_id == bindparam("body_id"), Membership.ended_on.is_(None)
+)
+_REGISTRY_SIZE = select(
+    select(func.coalesce(func.sum(CensusTally.n), 0))
+    .join(Body, Body.id == CensusTally.body_id)
+    .where(Body.parent_id.is_(None), Body.has_children, CensusTally.dimension == COUNTED_BY)
+    .scalar_subquery()
+    + select(func.count())
+    .select_from(Membership)
+    .join(Body, Body.id == Membership.body_id)
+    .where(Body.parent_id.is_(None), ~Body.has_children, Membership.ended_on.is_(None))
+    .scalar_subquery()
+)
+
+
 def registry_size(session: Session) -> int:
-    """Current members of the whole organization, from the roots' tallies."""
-    roots = session.scalars(select(Body).where(Body.parent_id.is_(None)))
-    return sum(subtree_size(session, root) for root in roots)
+    """Current members of the whole organization: the roots' tallies, or their own spells."""
+    return int(session.scalar(_REGISTRY_SIZE) or 0)
 
 
 def subtree_size(session: Session, body: Body) -> int:
     """Current members of the subtree: from the census tallies, or the body's own spells."""
-    if body.has_children:
-        query = select(func.sum(CensusTally.n)).where(
-            CensusTally.body_id == body.id, CensusTally.dimension == COUNTED_BY
-        )
-    else:
-        query = select(func.count()).where(
-            Membership.body_id == body.id, Membership.ended_on.is_(None)
-        )
-    return int(session.scalar(query) or 0)
+    query = _TALLIED_SIZE if body.has_children else _COUNTED_SIZE
+    return int(session.scalar(query, {"body_id": body.id}) or 0)
 
 
-def _conditions(filters: Mapping[str, str]) -> list[ColumnElement[bool]]:
+def _filter_values(filters: Mapping[str, str]) -> dict[str, AttributeValue]:
     unknown = [n for n in filters if n not in CORE_ATTRIBUTES]
     if unknown:
         raise Invalid.one(unknown[0], "members can be searched by core attributes only")
-    values = parse_attributes(CORE_ATTRIBUTES, {n: v for n, v in filters.items() if v != ""})
-    return [getattr(Person, n) == v for n, v in values.items()]
+    return parse_attributes(CORE_ATTRIBUTES, {n: v for n, v in filters.items() if v != ""})
+
+
+def _filter_shape(values: Mapping[str, AttributeValue]) -> tuple[tuple[str, bool], ...]:
+    return tuple(sorted((name, value is None) for name, value in values.items()))
+
+
+def _filter_params(values: Mapping[str, AttributeValue]) -> dict[str, AttributeValue]:
+    return {f"where_{n}": v for n, v in values.items() if v is not None}
+
+
+@lru_cache(maxsize=64)
+def _by_id_statement(filters: tuple[tuple[str, bool], ...]) -> Select[Person, str, str]:
+    wanted = [_filter_condition(n, unknown) for n, unknown in filters]
+    return _walked([*wanted, Person.external_id == bindparam("external_id")])
 
 
 def _by_id(
-    session: Session, body: Body, wanted: list[ColumnElement[bool]], text: str
+    session: Session, body: Body, values: Mapping[str, AttributeValue], text: str
 ) -> RosterEntry | None:
-    row = session.execute(_walked(body, [*wanted, Person.external_id == text], 1)).first()
+    params = {"body_id": body.id, "rows": 1, "external_id": text, **_filter_params(values)}
+    row = session.execute(_by_id_statement(_filter_shape(values)), params).first()
     return RosterEntry(row[0], row[1], row[2]) if row else None
 
 
-def _prefix(key: str) -> list[ColumnElement[bool]]:
+def _prefix(key: str) -> tuple[str, str]:
     # In code-point (= UTF-8 byte) order, the strings that start with "iva" are those in
     # ["iva", "ivb"): an upper bound the planner's statistics can place, unlike U+10FFFF.
     last = key[-1]
     if ord(last) >= 0x10FFFF:
-        return [Person.name_key >= key, Person.name_key < key + "\U0010ffff"]
-    return [Person.name_key >= key, Person.name_key < key[:-1] + chr(ord(last) + 1)]
+        return key, key + "\U0010ffff"
+    return key, key[:-1] + chr(ord(last) + 1)
 
 
 def where_pairs(where: Sequence[str]) -> dict[str, str]:

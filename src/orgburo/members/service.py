@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from orgburo import access, audit
@@ -33,10 +33,27 @@ from orgburo.members.models import MemberEvent, Membership, Person, name_key
 
 END_REASONS = ("left", "expelled", "died", "not_confirmed")
 
+# The member page's statements, built once (architecture.md, "Statements built once").
+_BY_EXTERNAL_ID = select(Person).where(Person.external_id == bindparam("external_id"))
+_CURRENT_SPELL = select(Membership).where(
+    Membership.person_id == bindparam("person_id"), Membership.ended_on.is_(None)
+)
+_SPELLS = (
+    select(Membership, Body)
+    .join(Body, Body.id == Membership.body_id)
+    .where(Membership.person_id == bindparam("person_id"))
+    .order_by(Membership.started_on, Membership.id)
+)
+_EVENTS = (
+    select(MemberEvent)
+    .where(MemberEvent.person_id == bindparam("person_id"))
+    .order_by(MemberEvent.on, MemberEvent.id)
+)
+
 
 def get(session: Session, external_id: str) -> Person | None:
     """The person with this registry id, if any."""
-    return session.scalar(select(Person).where(Person.external_id == external_id))
+    return session.scalar(_BY_EXTERNAL_ID, {"external_id": external_id})
 
 
 def get_or_raise(session: Session, external_id: str, field: str = "id") -> Person:
@@ -56,10 +73,7 @@ def view(session: Session, *, external_id: str, actor: Actor) -> Person:
 
 def current_spell(session: Session, person: Person) -> Membership | None:
     """The person's open membership spell, if they are a member now."""
-    query = select(Membership).where(
-        Membership.person_id == person.id, Membership.ended_on.is_(None)
-    )
-    return session.scalar(query)
+    return session.scalar(_CURRENT_SPELL, {"person_id": person.id})
 
 
 def describe(person: Person) -> dict[str, Any]:
@@ -341,16 +355,9 @@ def _stored(value: AttributeValue) -> str | None:
 
 def spells(session: Session, person: Person) -> Sequence[tuple[Membership, Body]]:
     """The person's membership spells with their bodies, oldest first."""
-    query = (
-        select(Membership, Body)
-        .join(Body, Body.id == Membership.body_id)
-        .where(Membership.person_id == person.id)
-        .order_by(Membership.started_on, Membership.id)
-    )
-    return [(m, b) for m, b in session.execute(query)]
+    return [(m, b) for m, b in session.execute(_SPELLS, {"person_id": person.id})]
 
 
 def attribute_events(session: Session, person: Person) -> Sequence[MemberEvent]:
     """The person's recorded attribute changes and other events, oldest first."""
-    query = select(MemberEvent).where(MemberEvent.person_id == person.id)
-    return session.scalars(query.order_by(MemberEvent.on, MemberEvent.id)).all()
+    return session.scalars(_EVENTS, {"person_id": person.id}).all()

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from orgburo import access
 from orgburo.actors import Actor
-from orgburo.bodies import service as bodies
 from orgburo.bodies.models import Body
 from orgburo.core.attributes import CHOICE, CORE_ATTRIBUTES
 from orgburo.core.dates import parse_date
@@ -58,7 +57,7 @@ def roster_page(
         session, body_code=code, actor=actor, q=q, filters=filters, after=after or None, limit=PAGE
     )
     context = {
-        "body": bodies.view(session, code=code, actor=actor),
+        "body": page.body,
         "page": page,
         "q": q,
         "filters": filters,

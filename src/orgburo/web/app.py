@@ -6,7 +6,6 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -41,8 +40,8 @@ from orgburo.scenarios import api as scenarios_api
 from orgburo.scenarios import views as scenarios_views
 from orgburo.trail import api as trail_api
 from orgburo.trail import views as trail_views
-from orgburo.web import errors
-from orgburo.web.auth import SESSION_COOKIE
+from orgburo.web import errors, pages
+from orgburo.web.auth import SESSION_COOKIE, RecentActors
 from orgburo.web.limits import ConcurrencyLimit
 
 HERE = Path(__file__).parent
@@ -59,8 +58,9 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     settings = get_settings()
     settings.check_secret()
     app.state.engine = engine or default_engine()
-    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates = pages.templates(HERE / "templates", reload=settings.dev_mode)
     app.state.login_limiter = LoginLimiter()
+    app.state.actors = RecentActors()
     app.state.imports = members_imports.ImportJobs()
     app.add_middleware(ConcurrencyLimit)
     app.add_middleware(

@@ -6,24 +6,76 @@ mode. A session holds the user's id, the account's session epoch (a password cha
 ends older sessions) and a random CSRF token. Every unsafe request that a cookie
 authenticates must carry that token, as the `csrf_token` form field or the
 `X-CSRF-Token` header; requests with a bearer token carry no cookie and need none.
+
+The actor a credential stands for is kept for ACTOR_SECONDS (`RecentActors`), so a
+caller's requests in quick succession (a secretary typing a search) cost no account
+lookup. A change to accounts committed in this process forgets every kept actor at once;
+one committed in another process (another worker, the command line) is seen within
+ACTOR_SECONDS.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
+import time
+import weakref
+from collections.abc import Hashable
 
 from fastapi import Request
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from orgburo.accounts import service as accounts
 from orgburo.accounts.models import User
+from orgburo.actors import Actor
 from orgburo.errors import NotSignedIn, PermissionDenied
 
 SESSION_COOKIE = "orgburo_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+ACTOR_SECONDS = 5.0
+KEPT_ACTORS = 10_000
+
+
+class RecentActors:
+    """Actors by the credential that named them, each kept for `seconds` at most."""
+
+    def __init__(self, seconds: float = ACTOR_SECONDS, size: int = KEPT_ACTORS) -> None:
+        self.seconds, self.size = seconds, size
+        self.kept: dict[Hashable, tuple[float, Actor]] = {}
+        _EVERY.add(self)
+
+    def get(self, key: Hashable) -> Actor | None:
+        """The actor kept under `key`, unless it is older than `seconds`."""
+        found = self.kept.get(key)
+        return found[1] if found is not None and found[0] > time.monotonic() else None
+
+    def put(self, key: Hashable, actor: Actor) -> None:
+        """Keep `actor` under `key`; when full, start over rather than track ages."""
+        if len(self.kept) >= self.size:
+            self.kept.clear()
+        self.kept[key] = (time.monotonic() + self.seconds, actor)
+
+    def clear(self) -> None:
+        """Forget every actor."""
+        self.kept.clear()
+
+
+_EVERY: weakref.WeakSet[RecentActors] = weakref.WeakSet()
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_after_account_change(session: Session) -> None:
+    if session.info.pop(accounts.ACTORS_CHANGED, False):
+        for recent in list(_EVERY):
+            recent.clear()
+
+
+@event.listens_for(Session, "after_rollback")
+def _nothing_changed(session: Session) -> None:
+    session.info.pop(accounts.ACTORS_CHANGED, None)
 
 
 def csrf_token(request: Request) -> str:
@@ -66,6 +118,27 @@ def bearer_token(request: Request) -> str | None:
     """The token of an `Authorization: Bearer ...` header, if any."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def calling_actor(request: Request, session: Session, sent: str | None) -> Actor:
+    """The actor behind the request, kept or looked up; NotSignedIn when there is none."""
+    recent: RecentActors = request.app.state.actors
+    key = _credential(request)
+    actor = recent.get(key) if key is not None else None
+    if actor is None:
+        actor = accounts.actor_for(session, calling_user(request, session, sent))
+        recent.put(key, actor)
+    elif bearer_token(request) is None:  # a kept session still needs its CSRF token
+        check_csrf(request, sent)
+    return actor
+
+
+def _credential(request: Request) -> tuple[str, object, object] | None:
+    token = bearer_token(request)
+    if token is not None:
+        return ("token", accounts.token_digest(token), None)
+    user_id, epoch = request.session.get("uid"), request.session.get("epoch")
+    return ("session", user_id, epoch) if isinstance(user_id, int) else None
 
 
 def calling_user(request: Request, session: Session, sent: str | None) -> User:

@@ -8,10 +8,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from orgburo.accounts import service as accounts
 from orgburo.actors import Actor
 from orgburo.db import unit_of_work
-from orgburo.web.auth import calling_user, sent_csrf
+from orgburo.web.auth import calling_actor, sent_csrf
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -31,8 +30,7 @@ def get_actor(
     request: Request, session: SessionDep, csrf: Annotated[str | None, Depends(sent_csrf)]
 ) -> Actor:
     """The signed-in user as an actor; anonymous requests stop here with NotSignedIn."""
-    user = calling_user(request, session, csrf)
-    actor = accounts.actor_for(session, user)
+    actor = calling_actor(request, session, csrf)
     request.state.actor = actor
     return actor
 

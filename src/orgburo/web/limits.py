@@ -1,14 +1,14 @@
 """At most a few requests inside the application at once; the others wait their turn.
 
-A request takes a database connection from the engine's pool (15 on the default
-settings) at its first query and gives it back only after its last step, and between
-its steps (dependencies, the route, the unit of work's commit) it waits for a worker
-thread. Let in as many requests as there are connections and, when all connections are
-taken, threads block waiting for one while the requests that hold them wait for a
-thread: the pool times out. Admitting fewer requests than there are connections keeps
-every admitted request able to finish; the rest wait in the event loop, which costs
-nothing. One Python process runs one request's Python at a time anyway (the GIL): a few
-requests in flight are enough to overlap their database waits.
+A request takes a database connection from the engine's pool (`db.POOL_SIZE`) at its
+first query and gives it back only after its last step, and between its steps
+(dependencies, the route, the unit of work's commit) it waits for a worker thread. Let
+in as many requests as there are connections and, when all connections are taken,
+threads block waiting for one while the requests that hold them wait for a thread: the
+pool times out. Admitting fewer requests than there are connections keeps every admitted
+request able to finish; the rest wait in the event loop, which costs nothing. One Python
+process runs one request's Python at a time anyway (the GIL): a few requests in flight
+are enough to overlap their database waits.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import asyncio
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-REQUESTS_AT_ONCE = 12  # under the pool's 15, leaving room for background imports
+REQUESTS_AT_ONCE = 12  # under db.POOL_SIZE, leaving room for background imports
 
 
 class ConcurrencyLimit:

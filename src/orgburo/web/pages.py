@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import jinja2
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from orgburo.web.auth import CSRF_FIELD, bearer_token, csrf_token
+
+
+def templates(directory: Path, *, reload: bool) -> Jinja2Templates:
+    """The page templates; `reload` checks each template's file for changes at every use
+    (for development), otherwise a template is read and compiled once per process."""
+    loader = jinja2.FileSystemLoader(directory)
+    autoescape = jinja2.select_autoescape()
+    env = jinja2.Environment(loader=loader, autoescape=autoescape, auto_reload=reload)
+    return Jinja2Templates(env=env)
 
 
 def render(
