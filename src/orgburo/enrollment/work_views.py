@@ -21,7 +21,7 @@ from orgburo.core.dates import parse_date
 from orgburo.errors import Invalid, Problem
 from orgburo.members.attributes import catalog
 from orgburo.web.deps import ActorDep, SessionDep
-from orgburo.web.forms import submit, whole_number
+from orgburo.web.forms import LongText, Text, submit, whole_number
 from orgburo.web.pages import render
 
 from . import campaigns, decisions, meetings, reads, recommendations, service, stage
@@ -31,8 +31,6 @@ from .service import Applicant
 from .views import campaigns_context
 
 router = APIRouter(include_in_schema=False)
-Text = Annotated[str, Form(max_length=500)]
-LongText = Annotated[str, Form(max_length=20_000)]
 Texts = Annotated[list[str], Form(max_length=1000)]
 GROUP_FLAGS = ("ceiling", "priority")
 

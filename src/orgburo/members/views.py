@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -28,12 +28,12 @@ from orgburo.members.history import history
 from orgburo.members.roster import roster, where_pairs
 from orgburo.web.deps import ActorDep, SessionDep
 from orgburo.web.errors import field_errors
+from orgburo.web.forms import Text
 from orgburo.web.pages import render
 
 router = APIRouter(include_in_schema=False)
 PAGE = 25
 FILTERS = {n: a for n, a in CORE_ATTRIBUTES.items() if a.type == CHOICE}
-TextField = Annotated[str, Form(max_length=500)]
 
 
 def roster_query(q: str, filters: dict[str, str]) -> str:
@@ -125,7 +125,7 @@ def _submit(
 
 @router.post("/members/{id}/confirm", response_class=HTMLResponse)
 def confirm(
-    id: str, request: Request, session: SessionDep, actor: ActorDep, on: TextField = ""
+    id: str, request: Request, session: SessionDep, actor: ActorDep, on: Text = ""
 ) -> Response:
     """Confirm a candidate as a full member."""
     return _submit(
@@ -144,8 +144,8 @@ def transfer(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
-    to: TextField = "",
-    on: TextField = "",
+    to: Text = "",
+    on: Text = "",
 ) -> Response:
     """Transfer a member to another body."""
     return _submit(
@@ -166,9 +166,9 @@ def update(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
-    attribute: TextField = "",
-    value: TextField = "",
-    on: TextField = "",
+    attribute: Text = "",
+    value: Text = "",
+    on: Text = "",
 ) -> Response:
     """Record a new value of one attribute."""
     return _submit(
@@ -193,9 +193,9 @@ def end(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
-    reason: TextField = "",
-    on: TextField = "",
-    note: TextField = "",
+    reason: Text = "",
+    on: Text = "",
+    note: Text = "",
 ) -> Response:
     """End a membership: left, expelled or died."""
     return _submit(

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from orgburo.actors import Actor
 from orgburo.core.dates import parse_date
 from orgburo.web.deps import ActorDep, SessionDep
-from orgburo.web.forms import Refused, submit, whole_number
+from orgburo.web.forms import Refused, Text, submit, whole_number
 from orgburo.web.pages import render
 
 from . import assignment, catalogs, decrees, quotas, selection, swaps, tracking
@@ -29,8 +29,6 @@ from .form_specs import decree_spec
 from .views import decree_context, decrees_context, work_context
 
 router = APIRouter(include_in_schema=False)
-Text = Annotated[str, Form(max_length=500)]
-LongText = Annotated[str, Form(max_length=20_000)]
 
 
 class IssueForm(BaseModel):

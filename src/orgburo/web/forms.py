@@ -8,8 +8,9 @@ the page is drawn again, so what the page shows is what is stored.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
+from fastapi import Form
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,9 @@ from orgburo.errors import Invalid, OrgburoError
 from orgburo.web.errors import field_errors
 
 Refused = Callable[[dict[str, str], int], Response]
+# A form field as typed: a line, or a block of lines (rules, group or role lines, YAML).
+Text = Annotated[str, Form(max_length=500)]
+LongText = Annotated[str, Form(max_length=20_000)]
 Made = TypeVar("Made")
 
 
