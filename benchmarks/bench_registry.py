@@ -9,7 +9,8 @@ For each backend it generates an organization to a CSV file, then prints:
 - census latency (median of --repeat runs) for the whole tree, a region and a district,
   today, on a recent past date and on a distant one, against a plain GROUP BY over the
   members table for the same date.
-PostgreSQL: a database `orgburo_bench` is created (and dropped) on ORGBURO_TEST_POSTGRES_URL.
+PostgreSQL: a database `orgburo_bench` (or ORGBURO_BENCH_DATABASE) is created (and dropped)
+on ORGBURO_TEST_POSTGRES_URL. Census snapshots are built after the import (timed).
 """
 
 from __future__ import annotations
@@ -32,17 +33,21 @@ from orgburo.actors import SYSTEM
 from orgburo.bodies import importer as bodies_importer
 from orgburo.bodies.models import Body, BodyLink
 from orgburo.census import service as census
+from orgburo.census import snapshots
 from orgburo.db import make_engine, unit_of_work
 from orgburo.generate import service as generator
 from orgburo.generate.shape import tree_shape
 from orgburo.members import importer as members_importer
 from orgburo.migrations import upgrade
 
+DATABASE = os.environ.get("ORGBURO_BENCH_DATABASE", "orgburo_bench")
 ADMIN_URL = os.environ.get(
     "ORGBURO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 RECENT = date(1923, 6, 1)  # the last half year of the generated history changed since
 DISTANT = date(1920, 1, 1)  # most of it changed since
+MID_MONTH = date(1921, 8, 16)  # as far from a census snapshot (a month start) as a date gets
+DATES = (("today", None), ("recent", RECENT), ("distant", DISTANT), ("mid-month", MID_MONTH))
 
 
 def main() -> None:
@@ -123,12 +128,10 @@ def fresh_store(backend: str, folder: Path) -> Engine:
     else:
         admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
-            connection.execute(text('DROP DATABASE IF EXISTS "orgburo_bench" WITH (FORCE)'))
-            connection.execute(text('CREATE DATABASE "orgburo_bench"'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{DATABASE}"'))
         admin.dispose()
-        engine = make_engine(
-            admin.url.set(database="orgburo_bench").render_as_string(hide_password=False)
-        )
+        engine = make_engine(admin.url.set(database=DATABASE).render_as_string(hide_password=False))
     upgrade(engine)
     return engine
 
@@ -138,7 +141,7 @@ def drop_store(backend: str) -> None:
     if backend == "postgresql":
         admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
-            connection.execute(text('DROP DATABASE IF EXISTS "orgburo_bench" WITH (FORCE)'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
         admin.dispose()
 
 
@@ -164,6 +167,11 @@ def run_backend(
         f"import {rows:,} members: orgburo {rows / ours:,.0f} rows/s ({ours:.1f} s); "
         f"raw bulk load {rows / raw:,.0f} rows/s ({raw:.1f} s); orgburo/raw time {ours / raw:.2f}x"
     )
+    started = time.perf_counter()
+    with unit_of_work(engine) as session:
+        written = snapshots.build(session)
+    print(f"census snapshots: {written:,} rows in {time.perf_counter() - started:.1f} s")
+    analyze(engine)
     print(f"{'subtree':<12}{'members':>10}{'date':>12}{'orgburo':>12}{'plain':>12}{'speed-up':>10}")
     for label, code in targets(engine):
         report(engine, label, code, repeat)
@@ -233,10 +241,10 @@ def _largest_child(session, code):  # type: ignore[no-untyped-def]
 
 
 def report(engine: Engine, label: str, code: str, repeat: int) -> None:
-    """Census timings for a subtree: today, a recent and a distant past date."""
+    """Census timings for a subtree: today, a recent, a distant and a mid-month past date."""
     with unit_of_work(engine) as session:
         total = census.census(session, body_code=code, by=["status"], actor=SYSTEM).total
-        for name, at in (("today", None), ("recent", RECENT), ("distant", DISTANT)):
+        for name, at in DATES:
             runs = repeat if at is None else max(3, repeat // 4)
             ours = median(
                 runs,

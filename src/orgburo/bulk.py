@@ -9,7 +9,18 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from sqlalchemy import Constraint, ForeignKeyConstraint, Table, UniqueConstraint, insert
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Constraint,
+    ForeignKeyConstraint,
+    Table,
+    UniqueConstraint,
+    any_,
+    bindparam,
+    insert,
+    text,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
@@ -34,6 +45,35 @@ def insert_arrow(session: Session, table: Table, batch: pa.RecordBatch) -> None:
         _copy_csv(session, table, batch)
     else:
         _executemany(session, table, batch.schema.names, zip(*_columns(batch), strict=True))
+
+
+SQLITE_IN_LIST = 10_000
+"""Values per IN list on SQLite, under its limit of 32,766 parameters a statement."""
+
+
+def any_of(session: Session, column: Any, values: Sequence[Any]) -> Iterator[ColumnElement[bool]]:
+    """Conditions that `column` is one of `values`, to run one query each.
+
+    PostgreSQL takes the values as one array parameter (`= ANY(...)`), which uses the
+    column's index whatever the count; SQLite gets IN lists of SQLITE_IN_LIST values.
+    """
+    if _is_postgres(session):
+        yield column == any_(bindparam("values", list(values), type_=ARRAY(column.type)))
+        return
+    for start in range(0, len(values), SQLITE_IN_LIST):
+        yield column.in_(list(values[start : start + SQLITE_IN_LIST]))
+
+
+def analyze(session: Session, *tables: Table) -> None:
+    """On PostgreSQL, fresh planner statistics for tables just loaded in this transaction.
+
+    Temporary tables are never analyzed automatically, and a table loaded in this
+    transaction keeps its statistics of before: without them the planner takes millions
+    of rows for a handful, or the reverse, and picks nested loops over millions.
+    """
+    if _is_postgres(session):
+        for table in tables:
+            session.execute(text(f'ANALYZE "{table.name}"'))
 
 
 def _columns(batch: pa.RecordBatch) -> list[list[Any]]:
@@ -88,7 +128,12 @@ def _copy_csv(session: Session, table: Table, batch: pa.RecordBatch) -> None:
 
 
 @contextmanager
-def indexes_rebuilt(session: Session, tables: Sequence[Table]) -> Iterator[None]:
+def indexes_rebuilt(
+    session: Session,
+    tables: Sequence[Table],
+    keep: Sequence[str] = (),
+    primary_keys: bool = False,
+) -> Iterator[None]:
     """On PostgreSQL, drop the tables' secondary indexes and constraints, rebuild them after.
 
     A large load into an indexed table pays a per-row index insertion and foreign-key
@@ -96,30 +141,81 @@ def indexes_rebuilt(session: Session, tables: Sequence[Table]) -> Iterator[None]
     one join is several times faster (measured: 200k memberships 2.4 s with, 0.4 s + 0.25 s
     rebuild without). PostgreSQL DDL is transactional, so a failed load restores them.
     The tables are locked against other writers and readers until the transaction ends.
+    Indexes and constraints named in `keep` stay (a load that looks rows up as it goes).
+    With `primary_keys`, a primary key no foreign key refers to goes too: one more index
+    kept up row by row (measured: half the time of a COPY into memberships), for a load
+    that neither upserts nor looks rows up by it.
     """
     if not _is_postgres(session):
         yield
         return
-    dropped = [(t, c) for t in tables for c in _secondary_constraints(t)]
-    indexes = [i for t in tables for i in sorted(t.indexes, key=lambda i: str(i.name))]
-    for _, constraint in dropped:
+    dropped = [
+        c for t in tables for c in _secondary_constraints(t, primary_keys) if c.name not in keep
+    ]
+    indexes = [
+        i
+        for t in tables
+        for i in sorted(t.indexes, key=lambda i: str(i.name))
+        if i.name not in keep
+    ]
+    for constraint in dropped:
         session.execute(DropConstraint(constraint))
     for index in indexes:
         session.execute(DropIndex(index))
     yield
-    for index in indexes:
-        session.execute(CreateIndex(index))
-    for _, constraint in dropped:
-        session.execute(AddConstraint(constraint))
+    # Each index is one sort, several times faster in memory than spilled to disk.
+    with settings(session, maintenance_work_mem=REBUILD_MEMORY):
+        for index in indexes:
+            session.execute(CreateIndex(index))
+        for constraint in dropped:
+            session.execute(AddConstraint(constraint))
 
 
-def _secondary_constraints(table: Table) -> list[Constraint]:
+@contextmanager
+def settings(session: Session, **values: str) -> Iterator[None]:
+    """On PostgreSQL, planner and memory settings for the block, restored after it.
+
+    They are set for the transaction only (`set_config(..., true)`): a failed block,
+    rolled back, takes them with it.
+    """
+    if not _is_postgres(session):
+        yield
+        return
+    before = {n: session.scalar(text("SELECT current_setting(:n)"), {"n": n}) for n in values}
+    _set(session, values)
+    yield
+    _set(session, before)
+
+
+def _set(session: Session, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        session.execute(text("SELECT set_config(:n, :v, true)"), {"n": name, "v": value})
+
+
+LOAD_SETTINGS = {"jit": "off", "work_mem": "256MB"}
+"""For the statements of a bulk load: JIT compiles each large statement for seconds it
+never earns back (measured: a 4 s roll-up took 9 s with it), and grouping or hashing
+millions of rows in 256 MB stays in memory instead of spilling to disk in batches."""
+
+
+def _secondary_constraints(table: Table, primary_key: bool) -> list[Constraint]:
     wanted = (ForeignKeyConstraint, UniqueConstraint)
-    return sorted(
+    found = sorted(
         (c for c in table.constraints if isinstance(c, wanted)), key=lambda c: str(c.name)
+    )
+    primary = table.primary_key
+    return found + ([primary] if primary_key and not _referenced(table) else [])
+
+
+def _referenced(table: Table) -> bool:
+    import orgburo.models  # noqa: F401  (every table, so that every foreign key is seen)
+
+    return any(
+        fk.column.table is table for t in table.metadata.tables.values() for fk in t.foreign_keys
     )
 
 
+REBUILD_MEMORY = "512MB"
 BULK_THRESHOLD = 50_000
 REBUILD_SHARE = 4
 """Rebuild when the load adds at least a quarter of what the tables hold. Measured on
@@ -128,12 +224,23 @@ bare one, and a rebuild about 1.25 us per row held, so a rebuild pays off up to 
 seven rows held per row added; a quarter keeps a margin."""
 
 
+def is_large(new: int, existing: int) -> bool:
+    """Whether a load of `new` rows into tables holding `existing` rebuilds their indexes:
+    at least BULK_THRESHOLD rows, and a quarter of `existing`. The one rule every bulk
+    path uses."""
+    return new >= BULK_THRESHOLD and new * REBUILD_SHARE >= existing
+
+
 def rebuilt_if_large(
-    session: Session, tables: Sequence[Table], new: int, existing: int
+    session: Session,
+    tables: Sequence[Table],
+    new: int,
+    existing: int,
+    keep: Sequence[str] = (),
+    primary_keys: bool = False,
 ) -> AbstractContextManager[None]:
     """`indexes_rebuilt` around a load of `new` rows into tables holding `existing` when the
-    load is large (at least BULK_THRESHOLD rows, and a quarter of `existing`); otherwise
-    nothing. The one rule every bulk path uses."""
-    if new >= BULK_THRESHOLD and new * REBUILD_SHARE >= existing:
-        return indexes_rebuilt(session, list(tables))
+    load `is_large`; otherwise nothing."""
+    if is_large(new, existing):
+        return indexes_rebuilt(session, list(tables), keep, primary_keys)
     return nullcontext()

@@ -14,7 +14,7 @@ from orgburo.accounts.cli import app as users_app
 from orgburo.actors import cli_actor
 from orgburo.apportionment.cli import register as register_apportion
 from orgburo.bodies.cli import app as bodies_app
-from orgburo.census.cli import census_command
+from orgburo.census.cli import census_command, snapshots_command
 from orgburo.cli_support import console, errors, progress_bar, transaction
 from orgburo.congresses.cli import app as congresses_app
 from orgburo.congresses.cli import chain_app
@@ -53,6 +53,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(enrollment_app, name="enrollment")
 app.add_typer(mobilize_app, name="mobilize")
 app.command("census")(census_command)
+app.command("census-snapshots")(snapshots_command)
 register_tally(app)
 register_apportion(app)
 

@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from orgburo.errors import Invalid, Problem
 
 FORMATS = ("csv", "parquet")
+SAMPLE_BYTES = 1 << 16
 Progress = Callable[[int, int], None]
 
 
@@ -50,6 +51,15 @@ class TableReader:
         if file_format(self.path) == "parquet":
             return int(pq.ParquetFile(self.path).metadata.num_rows)
         return self.path.stat().st_size
+
+    def estimated_rows(self) -> int:
+        """The number of data rows: exact for Parquet, from the first lines' length for CSV."""
+        if file_format(self.path) == "parquet":
+            return self.size()
+        with self.path.open("rb") as handle:
+            sample = handle.read(SAMPLE_BYTES)
+        lines = sample.count(b"\n")
+        return self.size() * max(lines - 1, 0) // max(len(sample), 1)
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
         """Record batches with every column as text; empty cells are null."""

@@ -72,3 +72,6 @@ class BodyEvent(Base):
     recorded_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+    # A past census rewinds through the bodies moved between two dates.
+    __table_args__ = (Index("ix_body_events_kind_on", "kind", "on"),)

@@ -9,8 +9,9 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from orgburo import access
 from orgburo.actors import cli_actor
-from orgburo.census import formats
+from orgburo.census import formats, snapshots
 from orgburo.census import service as census
 from orgburo.cli_support import console, date_option, fail, transaction
 from orgburo.core.census import Composition, CompositionChange
@@ -47,6 +48,14 @@ def census_command(
         else:
             composition = census.census(session, body_code=body, by=dims, at=on, actor=cli_actor())
             show_composition(composition, format, output)
+
+
+def snapshots_command() -> None:
+    """Rebuild the census snapshots of large subtrees on past month starts."""
+    with transaction() as session:
+        access.require_admin(cli_actor(), "rebuild census snapshots")
+        written = snapshots.build(session)
+    console.print(f"wrote {written} snapshot rows")
 
 
 def show_composition(composition: Composition, format: str, output: Path | None) -> None:

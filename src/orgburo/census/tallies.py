@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from orgburo.bodies.models import Body, BodyLink
+from orgburo.census import forgetting  # noqa: F401  (every registry writer keeps snapshots right)
 from orgburo.census.models import CensusTally
 from orgburo.core.attributes import CORE_ATTRIBUTES, AttributeValue, tally_key
 from orgburo.members.models import Membership, Person

@@ -44,6 +44,7 @@ from orgburo.bodies import service as bodies
 from orgburo.bodies.models import Body
 from orgburo.bulk import insert_rows
 from orgburo.census import tallies
+from orgburo.census.forgetting import forget_from
 from orgburo.core.dates import check_not_before, check_not_future
 from orgburo.errors import Invalid, Problem
 from orgburo.members.models import MemberEvent, Membership, Person
@@ -192,6 +193,7 @@ class _Change:
         digest = hashlib.sha256("\n".join(sorted(external_ids)).encode()).hexdigest()
         change = cls(session, table, len(external_ids), on, digest)
         change._find_spells()
+        forget_from(session, on)
         return change
 
     def _find_spells(self) -> None:

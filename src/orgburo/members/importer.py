@@ -1,10 +1,10 @@
 """Loading many members at once: CSV or Parquet files, and generated organizations.
 
-The rows stream through in batches: each batch is checked column by column, then
-copied into a temporary staging table. Checks that need the store (unknown bodies,
-ids repeated in the file, people already registered with other data) run in SQL over
-the staging table. Only when the whole file is clean are persons and memberships
-inserted, in the caller's transaction: an import lands whole or not at all.
+The rows stream through in batches: each batch is checked column by column in Arrow,
+its bodies are looked up (`directory`), its ids among the people already registered
+(`registered`), and its new rows are copied straight into persons and memberships
+(`registration`). The whole import runs in a savepoint of the caller's transaction: a
+problem anywhere undoes every batch written, so an import lands whole or not at all.
 Re-importing a file skips the people already registered with the same data.
 """
 
@@ -12,24 +12,29 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from sqlalchemy import BigInteger, Column, MetaData, String, Table, func, select
 from sqlalchemy.orm import Session
 
 from orgburo import access, audit
 from orgburo.actors import Actor
 from orgburo.bodies import service as bodies
 from orgburo.bodies.models import Body
-from orgburo.census import batch_counts
+from orgburo.bulk import LOAD_SETTINGS, analyze, insert_arrow, rebuilt_if_large, settings
+from orgburo.census import batch_counts, tallies
 from orgburo.core.attributes import CORE_ATTRIBUTES, Attribute
 from orgburo.errors import Invalid, Problem
 from orgburo.members import checks
 from orgburo.members.attributes import catalog
-from orgburo.members.staging import Staging
+from orgburo.members.directory import BodyDirectory
+from orgburo.members.registration import Registration
 from orgburo.tabular import ImportResult, Progress, TableReader
 
 REQUIRED = (
@@ -66,14 +71,18 @@ def import_file(
     reader = TableReader(path, batch_rows)
     known = catalog(session)
     plan = column_plan(reader.columns(), known)
-    result = load(
-        session,
-        reader.batches(progress),
-        plan,
-        actor=actor,
-        extra_problems=reader.bad_rows,
-        within=scope,
-    )
+    with ThreadPoolExecutor(1) as pool:
+        # hashlib lets go of the interpreter lock: the digest costs no time of the load's.
+        digest = pool.submit(_digest, path)
+        result = load(
+            session,
+            reader.batches(progress),
+            plan,
+            actor=actor,
+            extra_problems=reader.bad_rows,
+            within=scope,
+            expected_rows=reader.estimated_rows(),
+        )
     audit.record(
         session,
         actor=actor,
@@ -81,7 +90,7 @@ def import_file(
         target=("file", path.name),
         body_id=scope.id if scope else None,
         after={
-            "sha256": _digest(path),
+            "sha256": digest.result(),
             "rows": result.rows,
             "created": result.created,
             "unchanged": result.unchanged,
@@ -128,11 +137,29 @@ def load(
     actor: Actor,
     extra_problems: Sequence[Problem] = (),
     within: Body | None = None,
+    expected_rows: int = 0,
 ) -> ImportResult:
-    """Check, stage and register rows; raise Invalid listing every problem found."""
+    """Check and register rows; raise Invalid listing every problem found.
+
+    `expected_rows` (an estimate is enough) decides before the first write whether the
+    registry's indexes are rebuilt after the load (`bulk.rebuilt_if_large`).
+    """
     if within is None:
         access.require_admin(actor, "import members into any body")
-    staging = Staging.create(session, [a for a in plan if not a.core])
+    with session.begin_nested(), settings(session, **LOAD_SETTINGS):
+        return _load(session, batches, plan, extra_problems, within, expected_rows)
+
+
+def _load(
+    session: Session,
+    batches: Iterable[pa.RecordBatch],
+    plan: list[Attribute],
+    extra_problems: Sequence[Problem],
+    within: Body | None,
+    expected_rows: int,
+) -> ImportResult:
+    directory = BodyDirectory(session, within)
+    registration = Registration.begin(session)
     problems: list[Problem] = []
     hidden = rows = 0
     counts: list[pa.Table] = []
@@ -140,20 +167,41 @@ def load(
     for batch in batches:
         check = checks.BatchCheck(batch, rows + 1, problems)
         columns = _checked(check, plan, today)
-        staging.add(columns, check.bad)
-        counts.append(batch_counts.count_batch(columns, ~check.bad))
+        columns |= directory.resolve(check, columns["body_code"], columns["joined"])
+        new = registration.new_rows(check, columns)
+        registration.write(columns, new, expected_rows)
+        counts.append(batch_counts.count_batch(columns, new))
         hidden += check.hidden
         rows += batch.num_rows
-    problems += extra_problems
-    if not problems:
-        problems += staging.problems_in_store(checks.MAX_PROBLEMS, within)
+    problems += [*extra_problems, *registration.repeats(checks.MAX_PROBLEMS)]
     if problems:
         problems.sort(key=lambda p: (p.row is None, p.row or 0))
-        raise Invalid(
-            problems + ([Problem("(file)", f"{hidden} more problems not listed")] if hidden else [])
-        )
-    created = staging.register(batch_counts.merge(counts))
+        more = [Problem("(file)", f"{hidden} more problems not listed")] if hidden else []
+        raise Invalid(problems + more)
+    created = registration.finish()
+    _count(session, batch_counts.merge(counts))
     return ImportResult(rows=rows, created=created, unchanged=rows - created)
+
+
+def _count(session: Session, counts: pa.Table) -> None:
+    """Add the counts of the new members to the census tallies."""
+    table = Table(
+        f"import_counts_{uuid.uuid4().hex[:8]}",
+        MetaData(),
+        Column("body_id", BigInteger),
+        *[Column(n, String) for n in ("status", "dimension", "value")],
+        Column("n", BigInteger),
+        prefixes=["TEMPORARY"],
+    )
+    table.create(session.connection())
+    for batch in counts.to_batches():
+        insert_arrow(session, table, batch)
+    analyze(session, table)
+    held = session.scalar(select(func.count()).select_from(tallies.TALLY_TABLE)) or 0
+    # Each tally row inserted would check its body's foreign key on its own.
+    with rebuilt_if_large(session, [tallies.TALLY_TABLE], counts.num_rows, held):
+        tallies.count_counted(session, table.select().subquery())
+    table.drop(session.connection())
 
 
 def _checked(check: checks.BatchCheck, plan: list[Attribute], today: date) -> dict[str, pa.Array]:
