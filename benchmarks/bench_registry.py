@@ -46,7 +46,7 @@ ADMIN_URL = os.environ.get(
 )
 RECENT = date(1923, 6, 1)  # the last half year of the generated history changed since
 DISTANT = date(1920, 1, 1)  # most of it changed since
-MID_MONTH = date(1921, 8, 16)  # as far from a census snapshot (a month start) as a date gets
+MID_MONTH = date(1921, 8, 19)  # as far from a census snapshot (the 15th, 22nd) as dates get
 DATES = (("today", None), ("recent", RECENT), ("distant", DISTANT), ("mid-month", MID_MONTH))
 
 

@@ -58,12 +58,16 @@ def test_a_census_rewound_from_the_nearest_snapshot_equals_a_full_count(session:
             assert {k: n for k, n in rewound.items() if n} == full_count(session, code, at)
 
 
-def test_snapshots_are_taken_on_month_starts_after_the_first_admission(session: Session) -> None:
+def test_snapshots_are_taken_four_days_a_month_after_the_first_admission(
+    session: Session,
+) -> None:
     history(session)
     snapshots.build(session)
     taken = snapshot_dates(session)
-    assert taken[0] == date(1921, 2, 1)
-    assert all(d.day == 1 for d in taken)
+    # The first admission is on 10 January 1921; the next change, on 10 February, makes
+    # the census of 8 February differ from the later ones.
+    assert taken[0] == date(1921, 2, 8)
+    assert {d.day for d in taken} <= set(snapshots.SNAPSHOT_DAYS)
 
 
 def test_a_change_dated_before_a_snapshot_forgets_it(session: Session) -> None:
@@ -91,5 +95,21 @@ def test_ending_a_spell_forgets_only_the_snapshots_from_its_end(session: Session
     snapshots.build(session)
     members.end(session, external_id="6", reason="left", on=date(1923, 3, 1), actor=SYSTEM)
     kept = snapshot_dates(session)
-    assert date(1921, 8, 1) in kept
+    assert date(1921, 8, 8) in kept
     assert max(kept) < date(1923, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("change", "day"),
+    [
+        (date(1921, 3, 10), date(1921, 3, 8)),
+        (date(1921, 3, 8), date(1921, 3, 1)),
+        (date(1921, 3, 31), date(1921, 3, 22)),
+        (date(1921, 3, 1), date(1921, 2, 22)),
+        (date(1921, 1, 1), date(1920, 12, 22)),
+    ],
+)
+def test_the_snapshot_a_change_alters_last_is_the_snapshot_day_before_it(
+    change: date, day: date
+) -> None:
+    assert snapshots.day_before(change) == day

@@ -38,6 +38,18 @@ def _changes(low: date, high: date) -> list[Any]:
     ]
 
 
+def latest_change(session: Session, upto: date) -> date | None:
+    """The date of the latest change on or before `upto` (one index lookup per kind)."""
+    latest = [
+        select(func.max(Membership.started_on)).where(Membership.started_on <= upto),
+        select(func.max(Membership.ended_on)).where(Membership.ended_on <= upto),
+        select(func.max(MemberEvent.on)).where(MemberEvent.on <= upto),
+        select(func.max(BodyEvent.on)).where(BodyEvent.kind == "moved", BodyEvent.on <= upto),
+    ]
+    found = [day for query in latest if (day := session.scalar(query)) is not None]
+    return max(found, default=None)
+
+
 def changed_count(session: Session, low: date, high: date, limit: int) -> int:
     """Changes between the dates, counted only up to `limit` (an upper bound of the people).
 

@@ -51,7 +51,7 @@ def census_command(
 
 
 def snapshots_command() -> None:
-    """Rebuild the census snapshots of large subtrees on past month starts."""
+    """Rebuild the census snapshots of large subtrees on past days (four a month)."""
     with transaction() as session:
         access.require_admin(cli_actor(), "rebuild census snapshots")
         written = snapshots.build(session)

@@ -2,7 +2,7 @@
 
 Only bodies with sub-bodies carry tallies: a body without sub-bodies is counted
 straight from its own memberships, which is one small index range. Tallies hold the
-current state; snapshots hold large subtrees on past month starts, and other past
+current state; snapshots hold large subtrees on past days (four a month), and other past
 dates are rewound from the nearest of them through the spells and events in between.
 """
 
