@@ -2,10 +2,15 @@
 
 Run:  python benchmarks/bench_mobilization.py [--members 1000000] [--bodies 20000]
                                               [--share 0.065] [--roles 50] [--sample 200]
+                                              [--keep] [--reuse]
 
 A database `orgburo_bench_mobilization` is created (and dropped) on
-ORGBURO_TEST_POSTGRES_URL. Set-up, not timed: a generated organization of --members
-members in --bodies bodies, one destination, --roles role types, and a decree of its
+ORGBURO_TEST_POSTGRES_URL. With --keep, the generated organization is also kept as a
+template database (one per size); with --reuse, a run clones the kept one instead of
+generating it again (a file copy of seconds rather than minutes of generation).
+
+Set-up, not timed: a generated organization of --members members in --bodies bodies, one
+destination, --roles role types, and a decree of its
 root calling up --share of the members (the target case is 1.3 million of 20 million,
 6.5%), 5% of it responsible personnel, with criteria, an exemption, and one role line
 per role type whose counts add up to the quota and whose requirements vary.
@@ -71,19 +76,31 @@ def main() -> None:
     parser.add_argument("--share", type=float, default=0.065)
     parser.add_argument("--roles", type=int, default=50)
     parser.add_argument("--sample", type=int, default=200)
+    parser.add_argument("--keep", action="store_true", help="keep the organization generated")
+    parser.add_argument("--reuse", action="store_true", help="clone the organization kept")
     args = parser.parse_args()
-    engine = fresh_store()
+    kept = f"{DATABASE}_{args.members}_{args.bodies}"
+    reused = args.reuse and exists_store(kept)
+    engine = cloned_store(kept) if reused else fresh_store()
     try:
-        run(engine, args)
+        run(engine, args, reused, kept if args.keep and not reused else None)
     finally:
         engine.dispose()
         drop_store()
 
 
-def run(engine: Engine, args: argparse.Namespace) -> None:
-    """Set up, then the timed steps, then the peer."""
-    took = timed(lambda: organization(engine, args.members, args.bodies))
-    print(f"set-up: {args.members:,} members in {args.bodies:,} bodies generated in {took:.1f} s")
+def run(engine: Engine, args: argparse.Namespace, reused: bool, keep: str | None) -> None:
+    """Set up (unless reused; kept as `keep` if named), then the timed steps, the peer."""
+    if reused:
+        print(f"set-up: {args.members:,} members in {args.bodies:,} bodies, kept from before")
+    else:
+        took = timed(lambda: organization(engine, args.members, args.bodies))
+        print(
+            f"set-up: {args.members:,} members in {args.bodies:,} bodies generated in {took:.1f} s"
+        )
+        if keep is not None:
+            engine.dispose()  # a template database must have no connections
+            keep_store(keep)
     total = round(args.members * args.share)
     decree(engine, total, args.roles)
     print(f"decree: {total:,} called up ({args.share:.1%}), {args.roles} role lines")
@@ -117,6 +134,36 @@ def fresh_store() -> Engine:
     engine = make_engine(admin.url.set(database=DATABASE).render_as_string(hide_password=False))
     upgrade(engine)
     return engine
+
+
+def exists_store(name: str) -> bool:
+    """Whether a database of that name exists."""
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        found = connection.scalar(
+            text("SELECT count(*) FROM pg_database WHERE datname = :n"), {"n": name}
+        )
+    admin.dispose()
+    return bool(found)
+
+
+def cloned_store(kept: str) -> Engine:
+    """Our database, a copy of the organization kept by an earlier --keep run."""
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{DATABASE}" TEMPLATE "{kept}"'))
+    admin.dispose()
+    return make_engine(admin.url.set(database=DATABASE).render_as_string(hide_password=False))
+
+
+def keep_store(kept: str) -> None:
+    """Keep the organization just generated (before the decree) for --reuse."""
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{kept}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{kept}" TEMPLATE "{DATABASE}"'))
+    admin.dispose()
 
 
 def drop_store() -> None:

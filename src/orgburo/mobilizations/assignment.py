@@ -39,7 +39,7 @@ from orgburo.members.models import Person
 
 from . import decrees, rule_sql
 from .models import ACCEPTED, ORDERED, PROPOSED, SENT, Entry, FitClassRow, RoleLine
-from .planning import analyzed, roomy_sorts
+from .planning import analyzed, keys_checked_after, large_statements
 from .pool import Pool, pool_of
 
 OPEN = (PROPOSED, ACCEPTED)
@@ -76,7 +76,7 @@ def assign(session: Session, *, code: str, actor: Actor) -> Assigned:
     pool = pool_of(session, decree)
     if not pool.rules.lines:
         raise Invalid.one("roles", f"decree {code!r} has no role lines to assign to")
-    roomy_sorts(session)
+    large_statements(session)
     entries = _open_entries(pool)
     key = fit_key(pool, entries)
     classes = _classes(session, key)
@@ -177,7 +177,9 @@ def _hand_out(
         ]
         bulk.insert_rows(session, table, [col.name for col in table.columns], rows)
         analyzed(session, table)
-        _apply_plan(session, entries, key, table)
+        written: Table = Entry.__table__  # type: ignore[assignment]
+        with keys_checked_after(session, written, sum(c.size for c in classes)):
+            _apply_plan(session, entries, key, table)
     finally:
         table.drop(session.connection())
 
@@ -221,10 +223,13 @@ def _ranges(
 
 
 def _apply_plan(session: Session, entries: Any, key: ColumnElement[str], table: Table) -> None:
+    # The key as one column: as an expression, PARTITION BY took each of its 99 parts
+    # for a sort key of its own (measured: 1.6 s of sorting 65,000 members).
+    keyed = select(entries.c.id, entries.c.person_id, entries.c.score, key.label("key")).subquery()
     position = func.row_number().over(
-        partition_by=key, order_by=(entries.c.score.desc(), entries.c.person_id)
+        partition_by=keyed.c.key, order_by=(keyed.c.score.desc(), keyed.c.person_id)
     )
-    ranked = select(entries.c.id, key.label("key"), position.label("pos")).subquery()
+    ranked = select(keyed.c.id, keyed.c.key, position.label("pos")).subquery()
     statement = (
         update(Entry)
         .values(role_line_id=table.c.line_id, fit=table.c.fit, fit_class_id=table.c.class_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from orgburo.bodies.models import BodyLink
@@ -31,6 +31,8 @@ class Pool:
     decree: Decree
     rules: DecreeRules
     catalog: dict[str, Attribute]
+    others_mobilized: bool = True
+    """Whether anyone is mobilized by another decree; if not, nobody need be excluded."""
 
     @property
     def year(self) -> int:
@@ -48,7 +50,8 @@ class Pool:
 
 def pool_of(session: Session, decree: Decree) -> Pool:
     """The decree's pool, with its rules compiled."""
-    return Pool(decree, decree_rules(session, decree), rule_catalog(session))
+    others = session.scalar(select(exists().where(_mobilized_by_others(decree))))
+    return Pool(decree, decree_rules(session, decree), rule_catalog(session), bool(others))
 
 
 def eligible(pool: Pool, *columns: Any) -> Select[Any]:
@@ -65,9 +68,12 @@ def eligible(pool: Pool, *columns: Any) -> Select[Any]:
             Membership.ended_on.is_(None),
             Person.died_on.is_(None),
             pool.condition(pool.rules.criteria),
-            ~_mobilized_elsewhere(decree),
         )
     )
+    if pool.others_mobilized:
+        # Vacuous when nobody is: the planner, expecting a row or so in the entries,
+        # then probes them once per member (measured: 1.5 s of 4.4 s at a million).
+        query = query.where(~_mobilized_elsewhere(decree))
     if pool.rules.exemptions is not None:
         query = query.where(~pool.passes(pool.rules.exemptions))
     if decree.quota_kind == DELEGATE_SHARE:
@@ -76,11 +82,11 @@ def eligible(pool: Pool, *columns: Any) -> Select[Any]:
 
 
 def _mobilized_elsewhere(decree: Decree) -> ColumnElement[bool]:
-    return exists().where(
-        Entry.person_id == Person.id,
-        Entry.decree_id != decree.id,
-        Entry.status.in_(MOBILIZED),
-    )
+    return exists().where(Entry.person_id == Person.id, _mobilized_by_others(decree))
+
+
+def _mobilized_by_others(decree: Decree) -> ColumnElement[bool]:
+    return and_(Entry.decree_id != decree.id, Entry.status.in_(MOBILIZED))
 
 
 def _delegates(decree: Decree) -> Select[Any]:

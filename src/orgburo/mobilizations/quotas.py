@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from orgburo import audit, bulk
@@ -26,7 +26,7 @@ from orgburo.errors import Conflict, Invalid, Problem
 
 from . import decrees
 from .models import DELEGATE_SHARE, ZONE_SHARE, Decree, Entry, Quota
-from .planning import analyzed
+from .planning import analyzed, keys_checked_after, large_statements
 from .pool import BodyCounts, Pool, counts_by_body, delegate_count, pool_of
 
 LISTED = 10
@@ -76,6 +76,7 @@ def apportion(
         raise Conflict(f"decree: {code!r} has proposals already; its quota can no longer change")
     pool = pool_of(session, decree)
     scope = scope_tree(session, decree)
+    large_statements(session)
     counts = counts_by_body(session, pool)
     main = _main_split(session, pool, scope, counts, method, floor)
     subs = [
@@ -83,9 +84,11 @@ def apportion(
         for k, (sub, _) in enumerate(pool.rules.subquotas)
     ]
     _refuse_shortfall(decree, scope, main, subs, pool, accept_shortfall)
-    _store(session, decree, scope, main, None)
-    for (sub, _), split in zip(pool.rules.subquotas, subs, strict=True):
-        _store(session, decree, scope, split, sub.id)
+    table: Table = Quota.__table__  # type: ignore[assignment]
+    with keys_checked_after(session, table, len(scope.ids) * (1 + len(subs))):
+        _store(session, decree, scope, main, None)
+        for (sub, _), split in zip(pool.rules.subquotas, subs, strict=True):
+            _store(session, decree, scope, split, sub.id)
     analyzed(session, Quota.__table__)  # type: ignore[arg-type]
     decree.method, decree.floor, decree.shortfall_accepted = method.value, floor, accept_shortfall
     result = _result(decree, method, scope, main, subs, pool)

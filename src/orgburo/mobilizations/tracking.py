@@ -45,7 +45,7 @@ from .models import (
     describe_entry,
 )
 from .pool import pool_of
-from .selection import fill
+from .selection import fill_all
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     ACCEPTED: (PROPOSED,),
@@ -330,7 +330,5 @@ def _replace(session: Session, decree: Decree, on: date, body_ids: list[int]) ->
         return 0
     pool = pool_of(session, decree)
     within = select(Body.id).where(Body.id.in_(body_ids))
-    proposed = sum(
-        fill(session, pool, on, subquota_id=s.id, within=within) for s, _ in pool.rules.subquotas
-    )
-    return proposed + fill(session, pool, on, within=within)
+    by_sub, rest = fill_all(session, pool, on, within=within)
+    return sum(n for _, n in by_sub) + rest
