@@ -1,6 +1,7 @@
 """An officer runs a decree in Chromium: issue it, apportion, select and assign, accept and
-exempt members of a cell, order, dispatch and arrive them, and read the fulfilment chart.
-The administrator first adds the destination and the role type the decree names."""
+exempt members of a cell, order, dispatch and arrive them, read the fulfilment chart, and
+end that kind of mobilization in the region. The administrator first adds the destination
+and the role type the decree names."""
 
 from __future__ import annotations
 
@@ -41,11 +42,25 @@ def issue(page: Page) -> None:
         page.locator(f"#issue-{field}").fill(value)
     page.locator("#issue-destination").fill("NFRONT")
     page.locator("#issue-roles").fill('agitator | 10 | | occupation == "worker"\nscout | 2')
+    page.locator("#issue-subquotas").fill("veterans | red_amry | 5")
     page.get_by_role("button", name="Issue the decree").click()
     expect(page.locator("#issue-roles-1-role-error")).to_contain_text("no role type")
+    expect(page.locator("#issue-quota-subquotas-0-rule-error")).to_be_visible()
     page.locator("#issue-roles").fill('agitator | 10 | | occupation == "worker"')
+    page.locator("#issue-subquotas").fill("")
     page.get_by_role("button", name="Issue the decree").click()
     expect(page).to_have_url(re.compile(r"/mobilizations/NORTH-MOB$"))
+
+
+def end_kind(page: Page) -> None:
+    page.goto("/mobilizations")
+    page.locator("#ending-body").fill("NORTH")
+    page.locator("#ending-from_on").fill("1921-03-21")
+    page.locator("#ending-destination").select_option("NFRONT")
+    page.locator("#ending-note").fill("the war is over")
+    page.get_by_role("button", name="End this kind").click()
+    expect(page.locator("#endings")).to_contain_text("mobilizations to 'NFRONT'")
+    expect(page.locator("#endings")).to_contain_text("the war is over")
 
 
 def test_an_officer_runs_a_decree_end_to_end(page: Page) -> None:
@@ -82,3 +97,4 @@ def test_an_officer_runs_a_decree_end_to_end(page: Page) -> None:
     page.locator("#fulfilment-chart").screenshot(
         path=str(SCREENSHOTS / "mobilization-fulfilment-chart.png")
     )
+    end_kind(page)

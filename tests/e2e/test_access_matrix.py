@@ -391,6 +391,7 @@ RULES: dict[str, Rule] = {
         ADMIN, form={"code": "NEWD", "name": "New", "kind": "front"}
     ),
     "POST /mobilizations/roles": Rule(ADMIN, form={"code": "newr", "name": "New"}),
+    "POST /mobilizations/endings": Rule(CHANGE, form={"body": "{code}", "from_on": TODAY}),
     "GET /mobilizations/{code}": Rule(READ, params=MOBILIZATION),
     "POST /mobilizations/{code}/apportion": Rule(CHANGE, form={}, params=MOBILIZATION),
     "POST /mobilizations/{code}/select": Rule(CHANGE, form={"on": TODAY}, params=MOBILIZATION),

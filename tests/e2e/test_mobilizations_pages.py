@@ -1,4 +1,5 @@
-"""A decree run through its pages' forms: issue, apportion, select, accept, assign, move."""
+"""A decree run through its pages' forms: issue, apportion, select, accept, assign, move;
+and a kind of mobilization ended from the list page."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from sqlalchemy import Engine, func, select
 
 from orgburo.db import unit_of_work
 from orgburo.errors import Invalid
-from orgburo.mobilizations.form_specs import role_lines, zone_shares
-from orgburo.mobilizations.models import Decree, Entry
+from orgburo.mobilizations.form_specs import role_lines, subquota_lines, zone_shares
+from orgburo.mobilizations.models import Decree, Ending, Entry, SubQuota
+from orgburo.web.app import create_app
+from tests.factories import account
 from tests.mobilizations.helpers import organization
 
 ISSUE = {
@@ -24,9 +27,7 @@ ISSUE = {
     "term_months": "4",
     "quota_kind": "absolute",
     "total": "6",
-    "subquota_name": "responsible",
-    "subquota_rule": "responsible_position",
-    "subquota_count": "2",
+    "subquotas": "responsible | responsible_position | 2",
     "criteria": 'sex == "male"',
     "roles": "commissar | 2 | | red_army and responsible_position\ninstructor | 3 | RAIL",
 }
@@ -155,3 +156,98 @@ def test_role_lines_name_the_line_whose_count_is_wrong() -> None:
     with pytest.raises(Invalid) as refused:
         role_lines("commissar | two\ninstructor")
     assert [p.field for p in refused.value.problems] == ["roles[0].count", "roles[1].count"]
+
+
+def test_subquota_lines_name_the_line_that_is_wrong() -> None:
+    lines = subquota_lines("responsible | responsible_position | 2\n\nsoldiers | red_army | 1")
+    assert [(q.name, q.rule, q.count) for q in lines] == [
+        ("responsible", "responsible_position", 2),
+        ("soldiers", "red_army", 1),
+    ]
+    with pytest.raises(Invalid) as refused:
+        subquota_lines("a | red_army | two\nb | red_army\nc | red_army | 1 | 2")
+    assert [p.field for p in refused.value.problems] == [
+        "quota.subquotas[0].count",
+        "quota.subquotas[1].count",
+        "quota.subquotas[2]",
+    ]
+
+
+def test_a_decree_with_two_subquotas_is_issued_through_the_form(
+    client: TestClient, fresh_engine: Engine
+) -> None:
+    with unit_of_work(fresh_engine) as session:
+        organization(session)
+    lines = "responsible | responsible_position | 2\nsoldiers | red_army | 3"
+    assert posted(client, "/mobilizations", {**ISSUE, "subquotas": lines}) == "/mobilizations/D1"
+    with unit_of_work(fresh_engine) as session:
+        stored = session.scalars(select(SubQuota).order_by(SubQuota.id)).all()
+        assert [(q.name, q.rule, q.count) for q in stored] == [
+            ("responsible", "responsible_position", 2),
+            ("soldiers", "red_army", 3),
+        ]
+
+
+def test_a_bad_subquota_line_is_reported_beside_the_field_and_nothing_is_stored(
+    client: TestClient, fresh_engine: Engine
+) -> None:
+    with unit_of_work(fresh_engine) as session:
+        organization(session)
+    lines = "responsible | responsible_position | 2\nsoldiers | red_army | three"
+    page = client.post("/mobilizations", data={**ISSUE, "subquotas": lines})
+    assert page.status_code == 422
+    assert 'id="issue-quota-subquotas-1-count-error"' in page.text
+    assert "soldiers | red_army | three</textarea>" in page.text
+    assert count(fresh_engine, Decree) == 0
+
+
+def officer_of(engine: Engine, body: str) -> TestClient:
+    """A client calling as the secretary of `body`."""
+    with unit_of_work(engine) as session:
+        organization(session)
+        token = account(session, "officer", roles=(("secretary", body),))
+    client = TestClient(create_app(engine), follow_redirects=False)
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client
+
+
+ENDING = {
+    "body": "NORTH",
+    "from_on": "1920-05-01",
+    "destination": "",
+    "destination_kind": "front",
+    "basis": "",
+    "note": "peace in the west",
+}
+
+
+def test_an_officer_ends_a_kind_from_the_list_page_and_later_decrees_of_it_are_refused(
+    fresh_engine: Engine,
+) -> None:
+    with officer_of(fresh_engine, "NORTH") as north:
+        assert posted(north, "/mobilizations/endings", ENDING) == "/mobilizations#endings"
+        listed = north.get("/mobilizations").text
+        later = {**ISSUE, "issuing_body": "NORTH", "issued_on": "1920-06-01"}
+        refused = north.post("/mobilizations", data=later)
+    assert "<td>mobilizations to the front sector</td>" in listed
+    assert "peace in the west" in listed
+    assert refused.status_code == 422
+    assert 'id="issue-issued_on-error"' in refused.text
+    assert count(fresh_engine, Decree) == 0
+
+
+def test_an_officer_may_not_end_a_kind_outside_their_bodies(fresh_engine: Engine) -> None:
+    with officer_of(fresh_engine, "NORTH") as north:
+        page = north.post("/mobilizations/endings", data={**ENDING, "body": "SOUTH"})
+    assert page.status_code == 403
+    assert 'id="ending-body-error"' in page.text
+    assert count(fresh_engine, Ending) == 0
+
+
+def test_a_refused_ending_keeps_what_was_typed_and_names_the_field(fresh_engine: Engine) -> None:
+    with officer_of(fresh_engine, "NORTH") as north:
+        page = north.post("/mobilizations/endings", data={**ENDING, "basis": "voluntary"})
+    assert page.status_code == 422
+    assert 'id="ending-basis-error"' in page.text
+    assert 'value="peace in the west"' in page.text
+    assert count(fresh_engine, Ending) == 0

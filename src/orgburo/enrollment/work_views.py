@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from orgburo import access
 from orgburo.actors import Actor
 from orgburo.core.dates import parse_date
-from orgburo.errors import Invalid, Problem
+from orgburo.errors import Invalid
 from orgburo.members.attributes import catalog
 from orgburo.web.deps import ActorDep, SessionDep
-from orgburo.web.forms import LongText, Text, submit, whole_number
+from orgburo.web.forms import LongText, Text, submit, typed_lines, whole_number
 from orgburo.web.pages import render
 
 from . import campaigns, decisions, meetings, reads, recommendations, service, stage
@@ -99,27 +99,18 @@ def proclaim(
 def parse_groups(text: str) -> tuple[GroupSpec, ...]:
     """Groups typed one per line: `name | rule | target | flags` (target and flags
     optional; flags are `ceiling` and `priority`)."""
-    found, problems = [], []
-    lines = [line for line in text.splitlines() if line.strip()]
-    for i, line in enumerate(lines):
-        parts = [p.strip() for p in line.split("|")]
-        while len(parts) < 4:
-            parts.append("")
-        name, rule, target, flags = parts[0], parts[1], parts[2], parts[3].split()
-        unknown = [f for f in flags if f not in GROUP_FLAGS]
-        if len(parts) > 4 or unknown:
-            reason = f"flags may be {' and '.join(GROUP_FLAGS)}, not {' '.join(unknown)!r}"
-            problems.append(Problem(f"groups[{i}]", reason if unknown else "has more than 4 parts"))
-            continue
-        try:
-            count = whole_number(f"groups[{i}].target", target)
-        except Invalid as error:
-            problems += error.problems
-            continue
-        found.append(GroupSpec(name, rule, count, "ceiling" in flags, "priority" in flags))
-    if problems:
-        raise Invalid(problems)
-    return tuple(found)
+    return typed_lines(text, "groups", 4, _group)
+
+
+def _group(field: str, parts: list[str]) -> GroupSpec:
+    name, rule, target, typed_flags = parts
+    flags = typed_flags.split()
+    unknown = [f for f in flags if f not in GROUP_FLAGS]
+    if unknown:
+        reason = f"flags may be {' and '.join(GROUP_FLAGS)}, not {' '.join(unknown)!r}"
+        raise Invalid.one(field, reason)
+    count = whole_number(f"{field}.target", target)
+    return GroupSpec(name, rule, count, "ceiling" in flags, "priority" in flags)
 
 
 def _count(field: str, text: str) -> int:

@@ -1,4 +1,4 @@
-"""Issuing decrees, ending kinds of mobilization, and reading decrees back.
+"""Issuing decrees, ending kinds of mobilization, and reading decrees and endings back.
 
 A decree is issued by a body for its own subtree (the scope is the issuing body or a body
 under it) by an actor who may change the issuing body. Its rules, roles and destinations
@@ -51,6 +51,16 @@ class LineView:
     destination: str
     count: int
     requirement: str
+
+
+@dataclass(frozen=True)
+class EndingView:
+    """A kind of mobilization ended: by which body, from when, the kind in words, why."""
+
+    body: str
+    from_on: date
+    kind: str
+    note: str
 
 
 @dataclass(frozen=True)
@@ -266,6 +276,18 @@ def _kind_problems(
 def endings(session: Session) -> Sequence[Ending]:
     """Every kind of mobilization ended, the earliest first."""
     return session.scalars(select(Ending).order_by(Ending.from_on, Ending.id)).all()
+
+
+def list_endings(session: Session, *, actor: Actor) -> list[EndingView]:
+    """The kinds ended by bodies reaching into the actor's bodies (theirs and those above
+    them, whose endings bind them), the earliest first."""
+    found = [e for e in endings(session) if access.may_read_reach(session, actor, e.body_id)]
+    return [_ending_view(session, e) for e in found]
+
+
+def _ending_view(session: Session, ending: Ending) -> EndingView:
+    body = session.get_one(Body, ending.body_id).code
+    return EndingView(body, ending.from_on, describe_kind(session, ending), ending.note)
 
 
 def _refuse_ended(

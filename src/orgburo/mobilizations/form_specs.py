@@ -1,10 +1,11 @@
-"""The "issue a decree" form as a DecreeSpec: the quota's fields by kind, zone shares typed
-as `front=50%, threatened=100%, default=20%`, and role lines typed one per line as
-`role | count | destination | requirement`.
+"""The "issue a decree" form as a DecreeSpec: the quota's fields by kind, sub-quotas typed
+one per line as `name | rule | count`, zone shares typed as `front=50%, threatened=100%,
+default=20%`, and role lines typed one per line as `role | count | destination |
+requirement`.
 
 Every problem of the typed text is collected and reported at once, under the service's
-field names (`quota.zones`, `roles[1].count`), so the page shows them where the service's
-own problems would go.
+field names (`quota.zones`, `quota.subquotas[1].count`, `roles[1].count`), so the page
+shows them where the service's own problems would go.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TypeVar
 
 from orgburo.core.dates import parse_date
 from orgburo.errors import Invalid, Problem
-from orgburo.web.forms import whole_number
+from orgburo.web.forms import typed_lines, whole_number
 
 from .models import ABSOLUTE, DELEGATE_SHARE, ZONE_SHARE
 from .specs import DecreeSpec, QuotaSpec, RoleLineSpec, SubQuotaSpec
@@ -68,19 +69,7 @@ def quota_spec(typed: Mapping[str, str]) -> QuotaSpec:
         congress = typed.get("congress", "").strip() or None
         return QuotaSpec(kind=kind, congress=congress, share=typed.get("share", "").strip() or None)
     total = whole_number("quota.total", typed.get("total", ""))
-    return QuotaSpec(kind=kind, total=total, subquotas=_subquotas(typed))
-
-
-def _subquotas(typed: Mapping[str, str]) -> tuple[SubQuotaSpec, ...]:
-    name = typed.get("subquota_name", "").strip()
-    rule = typed.get("subquota_rule", "").strip()
-    count = typed.get("subquota_count", "").strip()
-    if not (name or rule or count):
-        return ()
-    number = whole_number("quota.subquotas[0].count", count)
-    if number is None:
-        raise Invalid.one("quota.subquotas[0].count", "a sub-quota needs its count")
-    return (SubQuotaSpec(name, rule, number),)
+    return QuotaSpec(kind=kind, total=total, subquotas=subquota_lines(typed.get("subquotas", "")))
 
 
 def zone_shares(text: str) -> tuple[str | None, dict[str, str]]:
@@ -101,23 +90,32 @@ def zone_shares(text: str) -> tuple[str | None, dict[str, str]]:
     return default, zones
 
 
+def subquota_lines(text: str) -> tuple[SubQuotaSpec, ...]:
+    """Sub-quotas typed one per line: `name | rule | count` ("including 100 responsible
+    personnel": `responsible | responsible_position | 100`)."""
+    return typed_lines(text, "quota.subquotas", 3, _subquota_line)
+
+
+def _subquota_line(field: str, parts: list[str]) -> SubQuotaSpec:
+    name, rule, count = parts
+    number = _count(f"{field}.count", count, "each sub-quota needs its count")
+    return SubQuotaSpec(name, rule, number)
+
+
 def role_lines(text: str) -> tuple[RoleLineSpec, ...]:
     """Role lines typed one per line: `role | count | destination | requirement` (the
     destination and requirement may be left out or empty)."""
-    found, problems = [], []
-    lines = [line for line in text.splitlines() if line.strip()]
-    for i, line in enumerate(lines):
-        parts = [p.strip() for p in line.split("|", 3)]
-        parts += [""] * (4 - len(parts))
-        try:
-            count = whole_number(f"roles[{i}].count", parts[1])
-        except Invalid as error:
-            problems += error.problems
-            continue
-        if count is None:
-            problems.append(Problem(f"roles[{i}].count", "each role line needs its count"))
-            continue
-        found.append(RoleLineSpec(parts[0], count, parts[2] or None, parts[3]))
-    if problems:
-        raise Invalid(problems)
-    return tuple(found)
+    return typed_lines(text, "roles", 4, _role_line)
+
+
+def _role_line(field: str, parts: list[str]) -> RoleLineSpec:
+    role, count, destination, requirement = parts
+    number = _count(f"{field}.count", count, "each role line needs its count")
+    return RoleLineSpec(role, number, destination or None, requirement)
+
+
+def _count(field: str, text: str, missing: str) -> int:
+    number = whole_number(field, text)
+    if number is None:
+        raise Invalid.one(field, missing)
+    return number

@@ -1,6 +1,7 @@
-"""Pages of mobilizations: the decrees and the form that issues one, a decree's quotas
-down the tree with its fulfilment chart, a body's called-up members, and why one member
-was chosen. The forms these pages post are in `work_views.py`."""
+"""Pages of mobilizations: the decrees, the form that issues one and the kinds of
+mobilization ended, a decree's quotas down the tree with its fulfilment chart, a body's
+called-up members, and why one member was chosen. The forms these pages post are in
+`work_views.py`."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ Errors = dict[str, dict[str, str]]
 
 @router.get("/mobilizations", response_class=HTMLResponse)
 def decrees_page(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    """The decrees the actor reads, and the form that issues one."""
+    """The decrees the actor reads, the form that issues one, and the kinds ended."""
     return render(request, "mobilizations/decrees.html", decrees_context(session, actor))
 
 
@@ -41,10 +42,11 @@ def decrees_context(
     errors: Errors | None = None,
     typed: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The decrees list page, its issue form (typed values kept after a refusal), and the
-    catalog forms for administrators."""
+    """The decrees list page, its issue and end-a-kind forms (typed values kept after a
+    refusal), the kinds ended, and the catalog forms for administrators."""
     return {
         "decrees": decrees.list_decrees(session, actor=actor),
+        "endings": decrees.list_endings(session, actor=actor),
         "destinations": catalogs.destinations(session),
         "roles": catalogs.roles(session),
         "may_issue": access.changeable_scopes(actor) != [],

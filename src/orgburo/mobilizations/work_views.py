@@ -1,5 +1,6 @@
 """The forms of the mobilization pages: adding destinations and roles, issuing a decree,
-apportioning, selecting and assigning, and an officer's moves of called-up members.
+ending a kind of mobilization, apportioning, selecting and assigning, and an officer's
+moves of called-up members.
 
 Each form posts to its own address and calls the same service the API calls; a refusal
 draws the page again with the reasons beside the fields, and nothing is stored
@@ -45,9 +46,7 @@ class IssueForm(BaseModel):
     term_months: str = Field("", max_length=20)
     quota_kind: str = Field("absolute", max_length=20)
     total: str = Field("", max_length=20)
-    subquota_name: str = Field("", max_length=200)
-    subquota_rule: str = Field("", max_length=2000)
-    subquota_count: str = Field("", max_length=20)
+    subquotas: str = Field("", max_length=20_000)
     zones: str = Field("", max_length=2000)
     congress: str = Field("", max_length=64)
     share: str = Field("", max_length=40)
@@ -117,6 +116,45 @@ def add_role(
         lambda: catalogs.add_role(session, code=code.strip(), name=name, actor=actor),
         "/mobilizations",
         _list_again(request, session, actor, "role", {"code": code, "name": name}),
+    )
+
+
+@router.post("/mobilizations/endings", response_class=HTMLResponse)
+def end_kind(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    body: Text = "",
+    from_on: Text = "",
+    destination: Text = "",
+    destination_kind: Text = "",
+    basis: Text = "",
+    note: Text = "",
+) -> Response:
+    """End a kind of mobilization in a body's subtree from a date (officers of the body);
+    an empty choice matches every destination, kind or basis."""
+    typed = {
+        "body": body,
+        "from_on": from_on,
+        "destination": destination,
+        "destination_kind": destination_kind,
+        "basis": basis,
+        "note": note,
+    }
+    return submit(
+        session,
+        lambda: decrees.end_kind(
+            session,
+            body_code=body.strip(),
+            from_on=parse_date("from_on", from_on),
+            destination=destination.strip() or None,
+            destination_kind=destination_kind or None,
+            basis=basis or None,
+            note=note,
+            actor=actor,
+        ),
+        "/mobilizations#endings",
+        _list_again(request, session, actor, "ending", typed),
     )
 
 

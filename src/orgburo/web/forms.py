@@ -1,5 +1,5 @@
 """Posting a form: one service call, then post/redirect/get, or the page again with the
-reasons beside the fields.
+reasons beside the fields; and reading what was typed (counts, lines of `|` parts).
 
 A refused change leaves nothing behind: the request's transaction is rolled back before
 the page is drawn again, so what the page shows is what is stored.
@@ -14,7 +14,7 @@ from fastapi import Form
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from orgburo.errors import Invalid, OrgburoError
+from orgburo.errors import Invalid, OrgburoError, Problem
 from orgburo.web.errors import field_errors
 
 Refused = Callable[[dict[str, str], int], Response]
@@ -50,3 +50,26 @@ def whole_number(field: str, text: str) -> int | None:
     if not text.isdigit():
         raise Invalid.one(field, f"{text!r} is not a whole number")
     return int(text)
+
+
+def typed_lines(
+    text: str, field: str, width: int, make: Callable[[str, list[str]], Made]
+) -> tuple[Made, ...]:
+    """A textarea typed one item per line as `width` parts cut by `|` (`name | rule |
+    count`; missing parts are empty): each non-blank line made by `make(field[K], parts)`.
+    Invalid with the problems of every line at once, each naming its line
+    (`roles[1].count`, K counting non-blank lines from 0)."""
+    found, problems = [], []
+    lines = [line for line in text.splitlines() if line.strip()]
+    for i, line in enumerate(lines):
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) > width:
+            problems.append(Problem(f"{field}[{i}]", f"has more than {width} parts"))
+            continue
+        try:
+            found.append(make(f"{field}[{i}]", parts + [""] * (width - len(parts))))
+        except Invalid as error:
+            problems += error.problems
+    if problems:
+        raise Invalid(problems)
+    return tuple(found)
