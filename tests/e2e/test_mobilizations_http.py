@@ -223,3 +223,22 @@ def test_a_kind_ended_refuses_later_decrees(client: TestClient, fresh_engine: En
     refused = client.post(f"{BASE}/decrees", json=DECREE)
     assert refused.status_code == 422
     assert refused.json()["problems"][0]["field"] == "issued_on"
+
+
+def test_a_decree_leaving_out_a_body_reads_back_with_it_and_gives_it_no_quota(
+    client: TestClient, fresh_engine: Engine
+) -> None:
+    with unit_of_work(fresh_engine) as session:
+        organization(session)
+    lean = {**DECREE, "excluded": ["NORTH"], "quota": {"kind": "absolute", "total": 2}}
+    made = client.post(f"{BASE}/decrees", json=lean)
+    assert made.status_code == 201, made.text
+    assert made.json()["excluded"] == ["NORTH"]
+    assert client.post(f"{D1}/apportion", json={}).status_code == 200
+    found = client.get(D1).json()
+    assert found["excluded"] == ["NORTH"]
+    assert [q["body"] for q in found["quotas"]] == ["SOUTH"]
+    unknown = client.post(f"{BASE}/decrees", json={**lean, "code": "D2", "excluded": ["MOON"]})
+    assert unknown.status_code == 422
+    assert [p["field"] for p in unknown.json()["problems"]] == ["excluded[0]"]
+    assert [d["code"] for d in client.get(f"{BASE}/decrees").json()] == ["D1"]

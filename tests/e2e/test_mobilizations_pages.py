@@ -251,3 +251,17 @@ def test_a_refused_ending_keeps_what_was_typed_and_names_the_field(fresh_engine:
     assert 'id="ending-basis-error"' in page.text
     assert 'value="peace in the west"' in page.text
     assert count(fresh_engine, Ending) == 0
+
+
+def test_bodies_typed_as_left_out_are_stored_and_shown_on_the_decree_page(
+    client: TestClient, fresh_engine: Engine
+) -> None:
+    with unit_of_work(fresh_engine) as session:
+        organization(session)
+    wrong = client.post("/mobilizations", data={**ISSUE, "excluded": "N1, MOON"})
+    assert wrong.status_code == 422
+    assert 'id="issue-excluded-1-error"' in wrong.text
+    assert 'value="N1, MOON"' in wrong.text
+    assert count(fresh_engine, Decree) == 0
+    assert posted(client, "/mobilizations", {**ISSUE, "excluded": "N1, S1"}) == "/mobilizations/D1"
+    assert "not counting N1, S1" in client.get("/mobilizations/D1").text

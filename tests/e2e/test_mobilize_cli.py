@@ -184,3 +184,36 @@ def test_catalogs_and_endings(run: Run, fresh_engine: Engine, tmp_path: Path) ->
     assert late.exit_code == 2
     assert "ended mobilizations to the labour sector" in late.stderr
     assert "D1" in run("mobilize", "decree", "list").stdout
+
+
+def test_a_decree_leaves_out_the_bodies_given_in_its_file_or_by_exclude(
+    run: Run, fresh_engine: Engine, tmp_path: Path
+) -> None:
+    issued(run, fresh_engine, tmp_path)
+    (tmp_path / "d2.yaml").write_text(
+        DECREE.replace("code: D1", "code: D2").replace("total: 6", "total: 4") + "excluded: [N1]\n"
+    )
+    assert run("mobilize", "decree", "issue", tmp_path / "d2.yaml").exit_code == 0
+    shown = json.loads(run("mobilize", "decree", "show", "D2", "--format", "json").stdout)
+    assert shown["excluded"] == ["N1"]
+    options = ("--code", "D3", "--exclude", "NORTH", "--total", "2")
+    assert run("mobilize", "decree", "issue", tmp_path / "decree.yaml", *options).exit_code == 0
+    split = run("mobilize", "apportion", "D3", "--accept-shortfall")
+    assert "over 3 bodies" in split.stdout
+    assert "not counting NORTH" in run("mobilize", "decree", "show", "D3").stdout
+    before = stored(fresh_engine)
+    outside = run(
+        "mobilize",
+        "decree",
+        "issue",
+        tmp_path / "decree.yaml",
+        "--code",
+        "D4",
+        "--scope",
+        "NORTH",
+        "--exclude",
+        "S1",
+    )
+    assert outside.exit_code == 2
+    assert "excluded[0]: 'S1' is outside the subtree of the scope 'NORTH'" in outside.stderr
+    assert stored(fresh_engine) == before

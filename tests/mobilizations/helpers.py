@@ -13,7 +13,7 @@ from orgburo.actors import SYSTEM
 from orgburo.audit import AuditEntry
 from orgburo.members.models import MemberEvent
 from orgburo.mobilizations import catalogs
-from orgburo.mobilizations.models import Decree, Ending, Entry, FitClassRow, Quota
+from orgburo.mobilizations.models import Decree, Ending, Entry, Exclusion, FitClassRow, Quota
 from orgburo.mobilizations.specs import DecreeSpec, QuotaSpec, RoleLineSpec, SubQuotaSpec
 from tests.factories import member, small_tree
 
@@ -81,7 +81,7 @@ def quota(**changes: Any) -> QuotaSpec:
     return replace(spec().quota, **changes)
 
 
-TABLES = (Decree, Quota, Entry, Ending, FitClassRow, MemberEvent, AuditEntry)
+TABLES = (Decree, Exclusion, Quota, Entry, Ending, FitClassRow, MemberEvent, AuditEntry)
 
 
 def snapshot(session: Session) -> dict[str, int]:

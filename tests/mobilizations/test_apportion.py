@@ -61,6 +61,22 @@ def test_a_quota_larger_than_the_pool_is_refused_naming_the_bodies_short(
     assert {p.field for p in problems[1:]} == {"quota[N1]", "quota[N2]", "quota[S1]"}
 
 
+def test_an_excluded_body_and_its_descendants_get_no_quota(session: Session) -> None:
+    organization(session)
+    lean = quota(total=3, subquotas=())
+    decrees.issue(session, spec=spec(criteria="", quota=lean, excluded=("NORTH",)), actor=SYSTEM)
+    done = quotas.apportion(session, code="D1", actor=SYSTEM)
+    assert (done.demanded, done.eligible, done.bodies) == (3, 3, 3)
+    assert demanded(session) == {"CC": (3, 3, 0), "SOUTH": (3, 3, 0), "S1": (3, 3, 0)}
+
+
+def test_the_members_of_an_excluded_body_do_not_make_up_a_shortfall(session: Session) -> None:
+    organization(session)
+    decrees.issue(session, spec=spec(criteria="", excluded=("N1",)), actor=SYSTEM)
+    with pytest.raises(Invalid, match="6 demanded but only 5 eligible in 'CC'"):
+        quotas.apportion(session, code="D1", actor=SYSTEM)
+
+
 def test_an_accepted_shortfall_is_recorded_per_body(session: Session) -> None:
     organization(session)
     decrees.issue(session, spec=spec(quota=quota(total=20, subquotas=())), actor=SYSTEM)

@@ -119,3 +119,33 @@ def test_an_ending_in_a_lower_body_does_not_bind_a_higher_one(session: Session) 
     organization(session)
     decrees.end_kind(session, body_code="SOUTH", from_on=date(1920, 1, 1), actor=SYSTEM)
     assert decrees.issue(session, spec=spec(), actor=SYSTEM).issued_on == ISSUED
+
+
+def test_a_decree_keeps_the_bodies_it_leaves_out(session: Session) -> None:
+    organization(session)
+    decrees.issue(session, spec=spec(excluded=("S1", "N2")), actor=SYSTEM)
+    shown = decrees.view(session, code="D1", actor=SYSTEM)
+    assert shown.excluded == ("N2", "S1")
+    assert decrees.describe(session, shown.decree)["excluded"] == ["N2", "S1"]
+
+
+def test_an_excluded_body_outside_the_scope_or_unknown_is_refused_naming_it(
+    session: Session,
+) -> None:
+    organization(session)
+    error = refused(
+        session, Invalid, scope="NORTH", excluded=("N1", "S1", "MOON", "NORTH", "N1", "CC")
+    )
+    reasons = {p.field: p.reason for p in error.problems}
+    assert set(reasons) == {
+        "excluded[1]",
+        "excluded[2]",
+        "excluded[3]",
+        "excluded[4]",
+        "excluded[5]",
+    }
+    assert "outside the subtree of the scope 'NORTH'" in reasons["excluded[1]"]
+    assert "no body has the code 'MOON'" in reasons["excluded[2]"]
+    assert "the scope itself" in reasons["excluded[3]"]
+    assert "excluded twice" in reasons["excluded[4]"]
+    assert "outside the subtree" in reasons["excluded[5]"]

@@ -85,6 +85,11 @@ def test_the_exempt_and_those_mobilized_elsewhere_are_not_proposed(session: Sess
     assert done.eligible == males - len(accepted)
 
 
+def test_no_member_of_an_excluded_body_is_proposed(session: Session) -> None:
+    called_up(session, excluded=("NORTH",), quota=quota(total=2, subquotas=()))
+    assert sorted(proposed(session)) == ["S1-a", "S1-b"]
+
+
 def test_exempting_a_member_proposes_the_next_ranked_of_the_body(session: Session) -> None:
     called_up(session)
     before = proposed(session)

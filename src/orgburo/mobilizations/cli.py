@@ -118,6 +118,9 @@ def issue(
     title: str | None = typer.Option(None, help="Title."),
     issuer: str | None = typer.Option(None, "--issuer", help="Code of the issuing body."),
     scope: str | None = typer.Option(None, help="Body whose subtree is called up."),
+    exclude: list[str] = typer.Option(
+        [], "--exclude", help="BODY inside the scope left out with its subtree; repeat."
+    ),
     on: str | None = typer.Option(None, help="Date issued (default today)."),
     basis: str | None = typer.Option(None, help="mass or individual."),
     destination: str | None = typer.Option(None, help="Destination code."),
@@ -134,6 +137,7 @@ def issue(
         "title": title,
         "issuing_body": issuer,
         "scope": scope,
+        "excluded": exclude,
         "issued_on": on if on is None else required_date(on, "on"),
         "basis": basis,
         "destination": destination,

@@ -31,9 +31,10 @@ def show_decree(session: Session, code: str, body_code: str | None, format: str)
         console.print_json(json.dumps(_document(session, shown, rows), default=str))
         return
     term = f"{decree.term} ({decree.term_months} months)" if decree.term_months else decree.term
+    less = f" not counting {', '.join(shown.excluded)}" if shown.excluded else ""
     console.print(
         f"{decree.code}: {decree.title}\n  issued {decree.issued_on} by {shown.issuing_body} "
-        f"for {shown.scope}; {decree.basis} basis; to {shown.destination}; {term}\n"
+        f"for {shown.scope}{less}; {decree.basis} basis; to {shown.destination}; {term}\n"
         f"  quota: {_quota_words(shown)}\n  criteria: {decree.criteria or '(everyone)'}\n"
         f"  exemptions: {decree.exemptions or '(none)'}",
         highlight=False,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -43,7 +43,8 @@ def caught(check: Callable[[], object]) -> list[Problem]:
 
 
 def body_problems(session: Session, spec: DecreeSpec) -> tuple[list[Problem], Body | None]:
-    """Whether the issuing body exists, and the scope lies in its subtree."""
+    """Whether the issuing body exists, the scope lies in its subtree, and each excluded
+    body lies strictly inside the scope."""
     issuer = _body(session, spec.issuing_body)
     if issuer is None:
         return [Problem("issuing_body", f"no body has the code {spec.issuing_body!r}")], None
@@ -51,6 +52,7 @@ def body_problems(session: Session, spec: DecreeSpec) -> tuple[list[Problem], Bo
     if spec.issued_on < issuer.opened_on:
         reason = f"{spec.issued_on} is before {issuer.code!r} opened ({issuer.opened_on})"
         problems.append(Problem("issued_on", reason))
+    scope: Body | None = issuer
     if spec.scope is not None and spec.scope != issuer.code:
         scope = _body(session, spec.scope)
         if scope is None:
@@ -58,7 +60,27 @@ def body_problems(session: Session, spec: DecreeSpec) -> tuple[list[Problem], Bo
         elif not access.in_subtree(session, scope.id, [issuer.id]):
             reason = f"{scope.code!r} is outside the subtree of the issuing body {issuer.code!r}"
             problems.append(Problem("scope", reason))
+    if scope is not None:
+        problems += exclusion_problems(session, spec.excluded, scope)
     return problems, issuer
+
+
+def exclusion_problems(session: Session, codes: Sequence[str], scope: Body) -> list[Problem]:
+    """Each excluded code names a body strictly inside the scope, once."""
+    problems = []
+    for i, code in enumerate(codes):
+        where = f"excluded[{i}]"
+        body = _body(session, code)
+        if body is None:
+            problems.append(Problem(where, f"no body has the code {code!r}"))
+        elif body.id == scope.id:
+            problems.append(Problem(where, f"{code!r} is the scope itself: nobody would be left"))
+        elif not access.in_subtree(session, body.id, [scope.id]):
+            reason = f"{code!r} is outside the subtree of the scope {scope.code!r}"
+            problems.append(Problem(where, reason))
+        elif code in codes[:i]:
+            problems.append(Problem(where, f"{code!r} is excluded twice"))
+    return problems
 
 
 def _body(session: Session, code: str) -> Body | None:

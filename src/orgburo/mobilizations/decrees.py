@@ -1,7 +1,8 @@
 """Issuing decrees, ending kinds of mobilization, and reading decrees and endings back.
 
 A decree is issued by a body for its own subtree (the scope is the issuing body or a body
-under it) by an actor who may change the issuing body. Its rules, roles and destinations
+under it, less the sub-bodies it excludes with their subtrees) by an actor who may change
+the issuing body. Its rules, roles and destinations
 are checked when it is issued, and every problem is reported at once. A decree that
 falls under a kind of mobilization a body above its scope has ended is refused.
 """
@@ -33,6 +34,7 @@ from .models import (
     Decree,
     Destination,
     Ending,
+    Exclusion,
     RoleLine,
     RoleType,
     SubQuota,
@@ -70,6 +72,7 @@ class DecreeView:
     decree: Decree
     issuing_body: str
     scope: str
+    excluded: tuple[str, ...]
     destination: str
     destination_kind: str
     zones: dict[str, str]
@@ -182,6 +185,8 @@ def _decree(
 
 
 def _add_parts(session: Session, decree: Decree, spec: DecreeSpec) -> None:
+    for code in spec.excluded:
+        session.add(Exclusion(decree_id=decree.id, body_id=bodies.get_or_raise(session, code).id))
     for zone, share in spec.quota.zones.items():
         session.add(
             ZoneShare(
@@ -348,6 +353,17 @@ def zone_shares(session: Session, decree: Decree) -> dict[str, str]:
     return {z.zone: z.share for z in session.scalars(query)}
 
 
+def excluded_codes(session: Session, decree: Decree) -> tuple[str, ...]:
+    """The codes of the bodies the decree leaves out with their subtrees, in code order."""
+    query = (
+        select(Body.code)
+        .join(Exclusion, Exclusion.body_id == Body.id)
+        .where(Exclusion.decree_id == decree.id)
+        .order_by(Body.code)
+    )
+    return tuple(session.scalars(query))
+
+
 def describe_view(session: Session, decree: Decree) -> DecreeView:
     """The decree with its references resolved to codes."""
     destination = session.get_one(Destination, decree.destination_id)
@@ -356,6 +372,7 @@ def describe_view(session: Session, decree: Decree) -> DecreeView:
         decree=decree,
         issuing_body=session.get_one(Body, decree.issuing_body_id).code,
         scope=scope_of(session, decree).code,
+        excluded=excluded_codes(session, decree),
         destination=destination.code,
         destination_kind=destination.kind,
         zones=zone_shares(session, decree),
@@ -379,6 +396,7 @@ def describe(session: Session, decree: Decree) -> dict[str, Any]:
         "title": decree.title,
         "issuing_body": shown.issuing_body,
         "scope": shown.scope,
+        "excluded": list(shown.excluded),
         "issued_on": decree.issued_on,
         "basis": decree.basis,
         "destination": shown.destination,

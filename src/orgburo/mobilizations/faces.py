@@ -66,6 +66,7 @@ def decree_read(view: DecreeView, table: QuotaTable | None = None) -> DecreeRead
         title=d.title,
         issuing_body=view.issuing_body,
         scope=view.scope,
+        excluded=list(view.excluded),
         issued_on=d.issued_on,
         basis=d.basis,
         destination=view.destination,

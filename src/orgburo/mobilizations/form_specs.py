@@ -1,7 +1,7 @@
-"""The "issue a decree" form as a DecreeSpec: the quota's fields by kind, sub-quotas typed
-one per line as `name | rule | count`, zone shares typed as `front=50%, threatened=100%,
-default=20%`, and role lines typed one per line as `role | count | destination |
-requirement`.
+"""The "issue a decree" form as a DecreeSpec: the bodies left out typed as `RA, UKR`, the
+quota's fields by kind, sub-quotas typed one per line as `name | rule | count`, zone
+shares typed as `front=50%, threatened=100%, default=20%`, and role lines typed one per
+line as `role | count | destination | requirement`.
 
 Every problem of the typed text is collected and reported at once, under the service's
 field names (`quota.zones`, `quota.subquotas[1].count`, `roles[1].count`), so the page
@@ -39,6 +39,7 @@ def decree_spec(typed: Mapping[str, str]) -> DecreeSpec:
         title=typed.get("title", ""),
         issuing_body=typed.get("issuing_body", "").strip(),
         scope=typed.get("scope", "").strip() or None,
+        excluded=codes(typed.get("excluded", "")),
         issued_on=on,
         basis=typed.get("basis", ""),
         destination=typed.get("destination", "").strip(),
@@ -49,6 +50,11 @@ def decree_spec(typed: Mapping[str, str]) -> DecreeSpec:
         exemptions=typed.get("exemptions", ""),
         roles=roles,
     )
+
+
+def codes(text: str) -> tuple[str, ...]:
+    """Body codes typed separated by commas (`RA, UKR`), blanks skipped."""
+    return tuple(code for code in (part.strip() for part in text.split(",")) if code)
 
 
 def _collect(problems: list[Problem], parse: Callable[[], T]) -> T | None:

@@ -1,10 +1,11 @@
 """Tables of mobilizations: decrees, their quotas down the tree, and the people called up.
 
 Destinations (fronts and sectors of the labour front) and role types are data. A decree
-names its issuing body, the scope it calls up from, a destination, a term, a quota of
-one of three kinds (an absolute number with sub-quotas, a share by zone, a share of a
-congress's delegates), rules for who qualifies and who is exempt, and role lines. The
-split of its quota is one row per body of the scope (and per sub-quota). Each person
+names its issuing body, the scope it calls up from (less the sub-bodies it leaves out,
+each with its subtree), a destination, a term, a quota of one of three kinds (an absolute
+number with sub-quotas, a share by zone, a share of a congress's delegates), rules for
+who qualifies and who is exempt, and role lines. The split of its quota is one row per
+body of the scope not left out (and per sub-quota). Each person
 called up has one entry per decree whose status moves from proposed to returned (or
 ends refused, exempted or replaced); nothing is deleted.
 """
@@ -97,6 +98,16 @@ class Decree(Base):
     floor: Mapped[int] = mapped_column(Integer, default=0)
     shortfall_accepted: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Exclusion(Base):
+    """A body inside a decree's scope whose whole subtree the decree does not call up from
+    ("not counting the army organizations")."""
+
+    __tablename__ = "mobilization_exclusions"
+
+    decree_id: Mapped[int] = mapped_column(ForeignKey("mobilization_decrees.id"), primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), primary_key=True)
 
 
 class ZoneShare(Base):

@@ -27,7 +27,7 @@ from orgburo.errors import Conflict, Invalid, Problem
 from . import decrees
 from .models import DELEGATE_SHARE, ZONE_SHARE, Decree, Entry, Quota
 from .planning import analyzed, keys_checked_after, large_statements
-from .pool import BodyCounts, Pool, counts_by_body, delegate_count, pool_of
+from .pool import BodyCounts, Pool, counts_by_body, delegate_count, outside_exclusions, pool_of
 
 LISTED = 10
 """Bodies named one by one when a quota falls short; the rest are counted."""
@@ -104,11 +104,16 @@ def apportion(
 
 
 def scope_tree(session: Session, decree: Decree) -> Scope:
-    """The bodies of the decree's scope today, parents before children."""
+    """The bodies of the decree's scope today, less the subtrees it excludes, parents
+    before children."""
     query = (
         select(Body.id, Body.code, Body.parent_id, Body.zone)
         .join(BodyLink, BodyLink.descendant_id == Body.id)
-        .where(BodyLink.ancestor_id == decree.scope_body_id, BodyLink.valid_to.is_(None))
+        .where(
+            BodyLink.ancestor_id == decree.scope_body_id,
+            BodyLink.valid_to.is_(None),
+            outside_exclusions(decree, Body.id),
+        )
         .order_by(BodyLink.depth, Body.id)
     )
     rows = session.execute(query).all()

@@ -73,6 +73,9 @@ class DecreeCreate(BaseModel):
     destination: str
     quota: QuotaIn
     scope: str | None = None
+    excluded: list[str] = Field(
+        default_factory=list, description="Bodies inside the scope left out, with their subtrees."
+    )
     term: str = TEMPORARY
     term_months: int | None = None
     criteria: str = ""
@@ -95,6 +98,7 @@ class DecreeCreate(BaseModel):
             destination=self.destination,
             quota=self.quota.spec(),
             scope=self.scope,
+            excluded=tuple(self.excluded),
             term=self.term,
             term_months=self.term_months,
             criteria=self.criteria,
@@ -183,6 +187,7 @@ class DecreeRead(BaseModel):
     title: str
     issuing_body: str
     scope: str
+    excluded: list[str]
     issued_on: date
     basis: str
     destination: str

@@ -45,7 +45,8 @@ class QuotaSpec:
 
 @dataclass(frozen=True)
 class DecreeSpec:
-    """Everything a decree is issued with; `scope` defaults to the issuing body."""
+    """Everything a decree is issued with; `scope` defaults to the issuing body, and
+    `excluded` names bodies strictly inside the scope left out with their subtrees."""
 
     code: str
     title: str
@@ -55,6 +56,7 @@ class DecreeSpec:
     destination: str
     quota: QuotaSpec
     scope: str | None = None
+    excluded: Sequence[str] = ()
     term: str = TEMPORARY
     term_months: int | None = None
     criteria: str = ""

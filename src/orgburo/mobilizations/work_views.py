@@ -39,6 +39,7 @@ class IssueForm(BaseModel):
     title: str = Field("", max_length=500)
     issuing_body: str = Field("", max_length=64)
     scope: str = Field("", max_length=64)
+    excluded: str = Field("", max_length=2000)
     issued_on: str = Field("", max_length=20)
     basis: str = Field("", max_length=20)
     destination: str = Field("", max_length=64)

@@ -220,8 +220,8 @@ class CallRunner:
         return {"to": move.to, "on": move.on.isoformat(), "moved": len(ids), "joined": joined}
 
     def _join(self, ids: list[str], join: str, on: date) -> int:
-        # A scope is a whole subtree, so members of the destination's own organization may
-        # be called up too; they are there already.
+        # A scope that does not exclude the destination's own organization may call up
+        # its members too; they are there already.
         body = bodies.get_or_raise(self.session, join)
         there = bulk_changes.current_members(self.session, body_ids=[body.id], on=on)
         already = {m.external_id for m in there}
