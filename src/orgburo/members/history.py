@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from orgburo import access
 from orgburo.actors import Actor
-from orgburo.members.models import Person
+from orgburo.bodies.models import Body
+from orgburo.members.models import MemberEvent, Membership, Person
 from orgburo.members.service import attribute_events, spells
 
 
@@ -27,8 +29,15 @@ class HistoryEntry:
 def history(session: Session, person: Person, *, actor: Actor) -> list[HistoryEntry]:
     """Everything that happened to the person, oldest first."""
     access.require_read_person(session, actor, person)
+    return timeline(spells(session, person), attribute_events(session, person))
+
+
+def timeline(
+    spelled: Sequence[tuple[Membership, Body]], events: Sequence[MemberEvent]
+) -> list[HistoryEntry]:
+    """Spells (with their bodies) and recorded events as one history, oldest first."""
     entries: list[tuple[date, int, HistoryEntry]] = []
-    for spell, body in spells(session, person):
+    for spell, body in spelled:
         if spell.start_reason == "admitted":
             entries.append(
                 (
@@ -85,7 +94,7 @@ def history(session: Session, person: Person, *, actor: Actor) -> list[HistoryEn
                     ),
                 )
             )
-    for event in attribute_events(session, person):
+    for event in events:
         old, new = event.old_value or "(unknown)", event.new_value or "(unknown)"
         detail = f"{event.attribute}: {old} → {new}"
         entries.append(

@@ -24,6 +24,7 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    SQLColumnExpression,
     String,
     and_,
     bindparam,
@@ -123,17 +124,22 @@ def _collects(session: Session, body: Body, rows: int) -> bool:
 
 @lru_cache(maxsize=256)
 def _statement(shape: _Shape) -> Select[Person, str, str]:
-    wanted = _conditions(shape)
-    return _collected(wanted) if shape.collected else _walked(wanted)
+    filters = [_filter_condition(name, unknown) for name, unknown in shape.filters]
+    if shape.collected:
+        return _collected(shape, filters)
+    return _walked([*filters, *_key_conditions(shape, Person.name_key, Person.id)])
 
 
-def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
-    wanted = [_filter_condition(name, unknown) for name, unknown in shape.filters]
+def _key_conditions(
+    shape: _Shape, key: SQLColumnExpression[str], id: SQLColumnExpression[int]
+) -> list[ColumnElement[bool]]:
+    """The name prefix and the cursor, on the (name key, id) columns given."""
+    wanted = []
     if shape.prefix:
-        wanted += [Person.name_key >= bindparam("key_from"), Person.name_key < bindparam("key_to")]
+        wanted += [key >= bindparam("key_from"), key < bindparam("key_to")]
     if shape.after:
         cursor = tuple_(bindparam("after_key", type_=String), bindparam("after_id", type_=Integer))
-        wanted.append(tuple_(Person.name_key, Person.id) > cursor)
+        wanted.append(tuple_(key, id) > cursor)
     return wanted
 
 
@@ -158,21 +164,28 @@ def _walked(wanted: list[ColumnElement[bool]]) -> Select[Person, str, str]:
     )
 
 
-def _collected(wanted: list[ColumnElement[bool]]) -> Select[Person, str, str]:
+def _collected(shape: _Shape, filters: list[ColumnElement[bool]]) -> Select[Person, str, str]:
+    # The name key is read with each collected member (one primary-key probe apiece), and
+    # the prefix compares with that copy. Compared on `persons`, it let PostgreSQL hash
+    # the prefix's whole range of the name index instead: for "ma" in a district of 4,089
+    # members, 83,000 index entries to keep 348; 60 ms against 23 ms (EXPLAIN ANALYZE).
     members = (
-        select(Membership.person_id, Membership.body_id, Membership.status)
+        select(Membership.person_id, Membership.body_id, Membership.status, Person.name_key)
         .join(BodyLink, BodyLink.descendant_id == Membership.body_id)
+        .join(Person, Person.id == Membership.person_id)
         .where(BodyLink.ancestor_id == bindparam("body_id"), BodyLink.valid_to.is_(None))
         .where(Membership.ended_on.is_(None))
         .cte("subtree_members")
         .prefix_with("MATERIALIZED")
     )
+    key, person_id = members.c.name_key, members.c.person_id
     # Sort narrow rows (name key and ids), then read the whole rows of the page only.
+    narrow = select(person_id, members.c.body_id, members.c.status)
+    if filters:
+        narrow = narrow.join(Person, Person.id == person_id).where(*filters)
     page = (
-        select(Person.id.label("person_id"), members.c.body_id, members.c.status)
-        .join(members, members.c.person_id == Person.id)
-        .where(*wanted)
-        .order_by(Person.name_key, Person.id)
+        narrow.where(*_key_conditions(shape, key, person_id))
+        .order_by(key, person_id)
         .limit(bindparam("rows", type_=Integer))
         .subquery()
     )
