@@ -31,7 +31,7 @@ def insert_rows(
     """Append `rows` (tuples in `columns` order) to `table` in this session's transaction."""
     if not rows:
         return
-    if _is_postgres(session):
+    if is_postgres(session):
         _copy_rows(session, table, columns, rows)
     else:
         session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
@@ -41,7 +41,7 @@ def insert_arrow(session: Session, table: Table, batch: pa.RecordBatch) -> None:
     """Append an Arrow batch whose column names are `table`'s column names."""
     if batch.num_rows == 0:
         return
-    if _is_postgres(session):
+    if is_postgres(session):
         _copy_csv(session, table, batch)
     else:
         _executemany(session, table, batch.schema.names, zip(*_columns(batch), strict=True))
@@ -57,7 +57,7 @@ def any_of(session: Session, column: Any, values: Sequence[Any]) -> Iterator[Col
     PostgreSQL takes the values as one array parameter (`= ANY(...)`), which uses the
     column's index whatever the count; SQLite gets IN lists of SQLITE_IN_LIST values.
     """
-    if _is_postgres(session):
+    if is_postgres(session):
         yield column == any_(bindparam("values", list(values), type_=ARRAY(column.type)))
         return
     for start in range(0, len(values), SQLITE_IN_LIST):
@@ -65,13 +65,14 @@ def any_of(session: Session, column: Any, values: Sequence[Any]) -> Iterator[Col
 
 
 def analyze(session: Session, *tables: Table) -> None:
-    """On PostgreSQL, fresh planner statistics for tables just loaded in this transaction.
+    """On PostgreSQL, fresh planner statistics for tables just written in this transaction.
 
     Temporary tables are never analyzed automatically, and a table loaded in this
     transaction keeps its statistics of before: without them the planner takes millions
     of rows for a handful, or the reverse, and picks nested loops over millions.
     """
-    if _is_postgres(session):
+    if is_postgres(session):
+        session.flush()  # rows the session still holds are part of what is analyzed
         for table in tables:
             session.execute(text(f'ANALYZE "{table.name}"'))
 
@@ -95,7 +96,8 @@ def _executemany(session: Session, table: Table, names: Sequence[str], rows: Any
         cursor.close()
 
 
-def _is_postgres(session: Session) -> bool:
+def is_postgres(session: Session) -> bool:
+    """Whether the session's store is PostgreSQL (bulk paths and planner hints differ)."""
     return session.get_bind().dialect.name == "postgresql"
 
 
@@ -146,7 +148,7 @@ def indexes_rebuilt(
     kept up row by row (measured: half the time of a COPY into memberships), for a load
     that neither upserts nor looks rows up by it.
     """
-    if not _is_postgres(session):
+    if not is_postgres(session):
         yield
         return
     dropped = [
@@ -178,16 +180,19 @@ def settings(session: Session, **values: str) -> Iterator[None]:
     They are set for the transaction only (`set_config(..., true)`): a failed block,
     rolled back, takes them with it.
     """
-    if not _is_postgres(session):
+    if not is_postgres(session):
         yield
         return
     before = {n: session.scalar(text("SELECT current_setting(:n)"), {"n": n}) for n in values}
-    _set(session, values)
+    for_transaction(session, **values)
     yield
-    _set(session, before)
+    for_transaction(session, **before)
 
 
-def _set(session: Session, values: dict[str, Any]) -> None:
+def for_transaction(session: Session, **values: str) -> None:
+    """On PostgreSQL, settings for the rest of the transaction (`SET LOCAL`)."""
+    if not is_postgres(session):
+        return
     for name, value in values.items():
         session.execute(text("SELECT set_config(:n, :v, true)"), {"n": name, "v": value})
 

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
-from orgburo.bulk import insert_arrow, is_large, rebuilt_if_large
+from orgburo.bulk import insert_arrow, is_large, is_postgres, rebuilt_if_large
 from orgburo.census.forgetting import forget_from
 from orgburo.core.attributes import CORE_ATTRIBUTES
 from orgburo.errors import Problem
@@ -53,7 +53,7 @@ class Registration:
     @classmethod
     def begin(cls, session: Session) -> Registration:
         """Lock out other writers of persons and take the first free id."""
-        if _postgres(session):
+        if is_postgres(session):
             session.execute(text("LOCK TABLE persons IN SHARE ROW EXCLUSIVE MODE"))
         existing = session.scalar(select(func.coalesce(func.max(Person.id), 0))) or 0
         return cls(session, base=max(existing, _sequence_position(session)), existing=existing)
@@ -83,7 +83,7 @@ class Registration:
         large = is_large(expected_rows, self.existing)
         # A registry empty before a large load has nobody to look up: its unique index on
         # external_id is dropped too, and built again before the others (`repeats`).
-        self._probing = not (large and self.existing == 0 and _postgres(self.session))
+        self._probing = not (large and self.existing == 0 and is_postgres(self.session))
         self._loads.enter_context(
             rebuilt_if_large(
                 self.session,
@@ -115,7 +115,7 @@ class Registration:
     def finish(self) -> int:
         """Rebuild what the load dropped and move the id sequence past the new persons."""
         self._loads.close()
-        if _postgres(self.session) and self.written:
+        if is_postgres(self.session) and self.written:
             self.session.execute(
                 text(
                     "SELECT setval(pg_get_serial_sequence('persons', 'id'), "
@@ -129,13 +129,9 @@ def _unique_external_id() -> Constraint:
     return next(c for c in PERSONS.constraints if c.name == UNIQUE_EXTERNAL_ID)
 
 
-def _postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
 def _sequence_position(session: Session) -> int:
     """The last id the persons sequence handed out (0 elsewhere than PostgreSQL)."""
-    if not _postgres(session):
+    if not is_postgres(session):
         return 0
     sql = "SELECT nextval(pg_get_serial_sequence('persons', 'id')) - 1"
     return int(session.scalar(text(sql)) or 0)

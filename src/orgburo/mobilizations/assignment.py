@@ -39,7 +39,7 @@ from orgburo.members.models import Person
 
 from . import decrees, rule_sql
 from .models import ACCEPTED, ORDERED, PROPOSED, SENT, Entry, FitClassRow, RoleLine
-from .planning import analyzed, keys_checked_after, large_statements
+from .planning import keys_checked_after, large_statements
 from .pool import Pool, pool_of
 
 OPEN = (PROPOSED, ACCEPTED)
@@ -176,7 +176,7 @@ def _hand_out(
             for row in _ranges(member_class, solved.seats[c], class_ids[c], line_ids)
         ]
         bulk.insert_rows(session, table, [col.name for col in table.columns], rows)
-        analyzed(session, table)
+        bulk.analyze(session, table)
         written: Table = Entry.__table__  # type: ignore[assignment]
         with keys_checked_after(session, written, sum(c.size for c in classes)):
             _apply_plan(session, entries, key, table)

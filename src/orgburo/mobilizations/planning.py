@@ -11,30 +11,10 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
 
-from sqlalchemy import Table, UniqueConstraint, func, select, text
+from sqlalchemy import Table, UniqueConstraint, func, select
 from sqlalchemy.orm import Session
 
 from orgburo import bulk
-
-SORT_MEMORY = "256MB"
-
-
-def _postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
-def analyzed(session: Session, *tables: Table) -> None:
-    """Refresh the planner's statistics of freshly written tables (PostgreSQL)."""
-    if _postgres(session):
-        session.flush()
-        for table in tables:
-            session.execute(text(f'ANALYZE "{table.name}"'))
-
-
-def roomy_sorts(session: Session) -> None:
-    """Let this transaction's sorts and hashes use more memory (PostgreSQL)."""
-    if _postgres(session):
-        session.execute(text(f"SET LOCAL work_mem = '{SORT_MEMORY}'"))
 
 
 def large_statements(session: Session) -> None:
@@ -43,9 +23,7 @@ def large_statements(session: Session) -> None:
     JIT compiles each large statement for a second or more that a statement reading a
     million rows never earns back: its expressions are simple CASEs over plain columns.
     """
-    roomy_sorts(session)
-    if _postgres(session):
-        session.execute(text("SET LOCAL jit = off"))
+    bulk.for_transaction(session, **bulk.LOAD_SETTINGS)
 
 
 def keys_checked_after(session: Session, table: Table, new: int) -> AbstractContextManager[None]:

@@ -26,7 +26,7 @@ from orgburo.errors import Conflict, Invalid, Problem
 
 from . import decrees
 from .models import DELEGATE_SHARE, ZONE_SHARE, Decree, Entry, Quota
-from .planning import analyzed, keys_checked_after, large_statements
+from .planning import keys_checked_after, large_statements
 from .pool import BodyCounts, Pool, counts_by_body, delegate_count, outside_exclusions, pool_of
 
 LISTED = 10
@@ -89,7 +89,7 @@ def apportion(
         _store(session, decree, scope, main, None)
         for (sub, _), split in zip(pool.rules.subquotas, subs, strict=True):
             _store(session, decree, scope, split, sub.id)
-    analyzed(session, Quota.__table__)  # type: ignore[arg-type]
+    bulk.analyze(session, Quota.__table__)  # type: ignore[arg-type]
     decree.method, decree.floor, decree.shortfall_accepted = method.value, floor, accept_shortfall
     result = _result(decree, method, scope, main, subs, pool)
     audit.record(

@@ -37,7 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from orgburo import audit
+from orgburo import audit, bulk
 from orgburo.actors import Actor
 from orgburo.bodies import service as bodies
 from orgburo.bodies.models import BodyLink
@@ -46,7 +46,7 @@ from orgburo.members.models import Membership, Person
 
 from . import decrees, quotas
 from .models import COUNTED, PROPOSED, Decree, Entry, Quota
-from .planning import analyzed, keys_checked_after, large_statements
+from .planning import keys_checked_after, large_statements
 from .pool import Pool, eligible, pool_of
 from .scoring import score_columns
 
@@ -166,10 +166,9 @@ def _score(session: Session, pool: Pool, scored: Table, within: Select[Any] | No
     # used, which would evaluate each rule several times per member.
     each = parts.offset(0).subquery()
     total = each.c.score_roles + each.c.score_standing + each.c.score_training + each.c.score_age
-    columns = list(each.c)
-    rows = select(*columns[:6], total, *columns[6:])
+    rows = select(*(total if c.name == "score" else each.c[c.name] for c in scored.c))
     session.execute(insert(scored).from_select([c.name for c in scored.c], rows))
-    analyzed(session, scored)
+    bulk.analyze(session, scored)
 
 
 def _fill(
@@ -197,7 +196,7 @@ def _fill(
     ).where(chosen.c.rank <= chosen.c.room)
     before = _entries(session, decree)
     session.execute(insert(Entry).from_select(ENTRY_COLUMNS, rows))
-    analyzed(session, Entry.__table__)  # type: ignore[arg-type]
+    bulk.analyze(session, Entry.__table__)  # type: ignore[arg-type]
     return _entries(session, decree) - before
 
 
