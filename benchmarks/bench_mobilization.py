@@ -148,13 +148,16 @@ def exists_store(name: str) -> bool:
 
 
 def cloned_store(kept: str) -> Engine:
-    """Our database, a copy of the organization kept by an earlier --keep run."""
+    """Our database, a copy of the organization kept by an earlier --keep run, brought up
+    to the current schema (the copy may predate a migration)."""
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{DATABASE}" TEMPLATE "{kept}"'))
     admin.dispose()
-    return make_engine(admin.url.set(database=DATABASE).render_as_string(hide_password=False))
+    engine = make_engine(admin.url.set(database=DATABASE).render_as_string(hide_password=False))
+    upgrade(engine)
+    return engine
 
 
 def keep_store(kept: str) -> None:

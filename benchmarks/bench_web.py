@@ -52,6 +52,7 @@ from orgburo.bodies.models import Body, BodyLink
 from orgburo.census.models import CensusTally
 from orgburo.db import make_engine, unit_of_work
 from orgburo.members.models import Membership, Person
+from orgburo.migrations import upgrade
 
 ADMIN_URL = os.environ.get(
     "ORGBURO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -78,6 +79,7 @@ def main() -> None:
         create_database()
         generate(url, args.members, args.bodies)
     engine = make_engine(url)
+    upgrade(engine)  # a reused store may predate a migration
     try:
         token, search, pages = prepare(engine)
         with serving(url, args.workers) as (base, group):
