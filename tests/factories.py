@@ -41,15 +41,16 @@ def member(
     body_code: str,
     on: date = date(1920, 1, 1),
     status: str = "full",
+    name: str | None = None,
     **attributes: Any,
 ) -> Person:
-    """A member admitted on `on` with the given attributes."""
+    """A member admitted on `on` with the given attributes (named after the id unless named)."""
     defaults: dict[str, Any] = {"social_situation": "worker", "sex": "male", "birth_year": 1890}
     defaults.update(attributes)
     return members.admit(
         session,
         external_id=external_id,
-        name=f"Member {external_id}",
+        name=name or f"Member {external_id}",
         body_code=body_code,
         on=on,
         status=status,

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import Engine, delete
 
+from orgburo import recent
 from orgburo.accounts import service as accounts
 from orgburo.accounts.models import RoleGrantRow
 from orgburo.actors import SYSTEM
@@ -146,7 +147,7 @@ def test_a_change_made_by_another_process_is_seen_within_a_few_seconds(
         connection.execute(delete(RoleGrantRow))
     assert browser.get("/api/me", headers=bearer).json()["roles"] != []
     later = time.monotonic() + auth.ACTOR_SECONDS
-    monkeypatch.setattr(auth.time, "monotonic", lambda: later)
+    monkeypatch.setattr(recent.time, "monotonic", lambda: later)
     assert browser.get("/api/me", headers=bearer).json()["roles"] == []
 
 

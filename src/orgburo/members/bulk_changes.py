@@ -296,6 +296,7 @@ class _Change:
             "status": Membership.status if status is None else literal(status),
             "started_on": literal(self.on, Date),
             "start_reason": literal(reason),
+            "name_key": Membership.name_key,
         }
         self.session.execute(
             insert(MEMBERSHIPS).from_select(

@@ -65,6 +65,10 @@ class Membership(Base):
     ended_on: Mapped[date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(String(30))
     note: Mapped[str | None] = mapped_column(String(500))
+    # The person's name_key, copied when the spell opens (names never change): the
+    # roster of a subtree reads each body's current members by name prefix from one
+    # index, instead of looking up every member's person to learn the name.
+    name_key: Mapped[str] = mapped_column(BinaryString)
 
     __table_args__ = (
         Index("ix_memberships_person", "person_id", "started_on"),
@@ -76,6 +80,15 @@ class Membership(Base):
             "uq_memberships_one_current",
             "person_id",
             unique=True,
+            sqlite_where=text("ended_on IS NULL"),
+            postgresql_where=text("ended_on IS NULL"),
+        ),
+        Index(
+            "ix_memberships_current_by_name",
+            "body_id",
+            "name_key",
+            "person_id",
+            "status",
             sqlite_where=text("ended_on IS NULL"),
             postgresql_where=text("ended_on IS NULL"),
         ),

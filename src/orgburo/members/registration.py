@@ -162,5 +162,6 @@ def _memberships(columns: dict[str, pa.Array], base: int) -> pa.RecordBatch:
             "status": columns["status"],
             "started_on": columns["joined"],
             "start_reason": pa.array(["admitted"] * rows, pa.string()),
+            "name_key": columns["name_key"],
         }
     )

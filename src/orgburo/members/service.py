@@ -184,7 +184,12 @@ def _open_spell(
     session: Session, person: Person, body: Body, status: str, on: date, reason: str
 ) -> Membership:
     spell = Membership(
-        person_id=person.id, body_id=body.id, status=status, started_on=on, start_reason=reason
+        person_id=person.id,
+        body_id=body.id,
+        status=status,
+        started_on=on,
+        start_reason=reason,
+        name_key=person.name_key,
     )
     session.add(spell)
     session.flush()

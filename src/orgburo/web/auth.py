@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import time
 import weakref
-from collections.abc import Hashable
 
 from fastapi import Request
 from sqlalchemy import event
@@ -30,6 +28,7 @@ from orgburo.accounts import service as accounts
 from orgburo.accounts.models import User
 from orgburo.actors import Actor
 from orgburo.errors import NotSignedIn, PermissionDenied
+from orgburo.recent import Recent
 
 SESSION_COOKIE = "orgburo_session"
 CSRF_FIELD = "csrf_token"
@@ -39,28 +38,12 @@ ACTOR_SECONDS = 5.0
 KEPT_ACTORS = 10_000
 
 
-class RecentActors:
+class RecentActors(Recent[Actor]):
     """Actors by the credential that named them, each kept for `seconds` at most."""
 
     def __init__(self, seconds: float = ACTOR_SECONDS, size: int = KEPT_ACTORS) -> None:
-        self.seconds, self.size = seconds, size
-        self.kept: dict[Hashable, tuple[float, Actor]] = {}
+        super().__init__(seconds, size)
         _EVERY.add(self)
-
-    def get(self, key: Hashable) -> Actor | None:
-        """The actor kept under `key`, unless it is older than `seconds`."""
-        found = self.kept.get(key)
-        return found[1] if found is not None and found[0] > time.monotonic() else None
-
-    def put(self, key: Hashable, actor: Actor) -> None:
-        """Keep `actor` under `key`; when full, start over rather than track ages."""
-        if len(self.kept) >= self.size:
-            self.kept.clear()
-        self.kept[key] = (time.monotonic() + self.seconds, actor)
-
-    def clear(self) -> None:
-        """Forget every actor."""
-        self.kept.clear()
 
 
 _EVERY: weakref.WeakSet[RecentActors] = weakref.WeakSet()
