@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import bindparam, event, exists, select
+from sqlalchemy import Select, SQLColumnExpression, bindparam, event, exists, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from orgburo.actors import Actor
@@ -39,12 +39,21 @@ _IN_SUBTREE = select(
         BodyLink.ancestor_id.in_(bindparam("roots", expanding=True)),
     )
 )
-_HOME_BODY = (
-    select(Membership.body_id)
-    .where(Membership.person_id == bindparam("person_id"))
-    .order_by(Membership.ended_on.is_not(None), Membership.started_on.desc())
-    .limit(1)
-)
+
+
+def _home_body_of(person_id: SQLColumnExpression[int]) -> Select[int]:
+    """The body of the person's open spell, or else of their latest one."""
+    return (
+        select(Membership.body_id)
+        .where(Membership.person_id == person_id)
+        .order_by(Membership.ended_on.is_not(None), Membership.started_on.desc())
+        .limit(1)
+    )
+
+
+_HOME_BODY = _home_body_of(bindparam("person_id"))
+# Read in the same statement as the person (`remember_home`): a round trip fewer.
+HOME_BODY_OF_PERSON = _home_body_of(Person.id).scalar_subquery()
 
 
 def in_subtree(session: Session, body_id: int, roots: Iterable[int]) -> bool:
@@ -145,6 +154,12 @@ def home_body_id(session: Session, person: Person) -> int | None:
         _memo(session)[key] = session.scalar(_HOME_BODY, {"person_id": person.id})
     found = _memo(session)[key]
     return found if isinstance(found, int) else None
+
+
+def remember_home(session: Session, person_id: int, body_id: int | None) -> None:
+    """Keep the home body read beside a person (`HOME_BODY_OF_PERSON`) for this
+    transaction's access checks."""
+    _memo(session)[("home", person_id)] = body_id
 
 
 def may_read_person(session: Session, actor: Actor, person: Person) -> bool:

@@ -6,7 +6,7 @@ import time
 from datetime import date
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 from orgburo.db import unit_of_work
 from orgburo.web.app import create_app
@@ -186,3 +186,22 @@ def test_an_unknown_address_is_a_page_not_a_stack_trace(client: TestClient) -> N
     response = client.get("/no/such/page")
     assert response.status_code == 404
     assert "That did not work" in response.text
+
+
+def test_a_member_page_costs_a_secretary_five_statements(fresh_engine: Engine) -> None:
+    """The person is read with the body they belong to, which the access check needs:
+    person, subtree check, spells, attribute catalog, events."""
+    build(fresh_engine)
+    client = as_user(fresh_engine, "sec", ("secretary", "NORTH"))
+    client.get("/members/1")  # the actor is kept from now on
+    statements: list[str] = []
+
+    def listen(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(fresh_engine, "before_cursor_execute", listen)
+    try:
+        assert client.get("/members/1").status_code == 200
+    finally:
+        event.remove(fresh_engine, "before_cursor_execute", listen)
+    assert len(statements) == 5, statements

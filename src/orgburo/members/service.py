@@ -35,6 +35,9 @@ END_REASONS = ("left", "expelled", "died", "not_confirmed")
 
 # The member page's statements, built once (architecture.md, "Statements built once").
 _BY_EXTERNAL_ID = select(Person).where(Person.external_id == bindparam("external_id"))
+_VIEWED = select(Person, access.HOME_BODY_OF_PERSON).where(
+    Person.external_id == bindparam("external_id")
+)
 _CURRENT_SPELL = select(Membership).where(
     Membership.person_id == bindparam("person_id"), Membership.ended_on.is_(None)
 )
@@ -60,13 +63,21 @@ def get_or_raise(session: Session, external_id: str, field: str = "id") -> Perso
     """The person with this registry id, or NotFound naming the field."""
     person = get(session, external_id)
     if person is None:
-        raise NotFound(f"{field}: nobody has the registry id {external_id!r}")
+        raise _nobody(external_id, field)
     return person
+
+
+def _nobody(external_id: str, field: str) -> NotFound:
+    return NotFound(f"{field}: nobody has the registry id {external_id!r}")
 
 
 def view(session: Session, *, external_id: str, actor: Actor) -> Person:
     """The person with this registry id, if the actor may see their record."""
-    person = get_or_raise(session, external_id)
+    found = session.execute(_VIEWED, {"external_id": external_id}).first()
+    if found is None:
+        raise _nobody(external_id, "id")
+    person: Person = found[0]
+    access.remember_home(session, person.id, found[1])
     access.require_read_person(session, actor, person)
     return person
 
