@@ -89,3 +89,13 @@ def account(
     for role, code in roles:
         accounts.grant(session, name=name, role=role, body_code=code, actor=SYSTEM)
     return accounts.issue_token(session, name=name, actor=SYSTEM)
+
+
+class Clock:
+    """A clock that stands still until a test moves `now`."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now

@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 from orgburo.accounts.ratelimit import FailureWindow, LoginLimiter
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.factories import Clock
 
 
 def test_a_key_is_blocked_after_its_limit_of_failures() -> None:

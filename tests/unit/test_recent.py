@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 from orgburo.recent import Recent
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.factories import Clock
 
 
 def test_a_value_is_kept_for_its_seconds_and_then_asked_for_again() -> None:
     clock = Clock()
     recent: Recent[int] = Recent(seconds=60, size=10, clock=clock)
     assert recent.put("district", 4089) == 4089
-    clock.now = 59.9
+    clock.now = 1059.9  # put at 1000.0
     assert recent.get("district") == 4089
-    clock.now = 60.0
+    clock.now = 1060.0
     assert recent.get("district") is None
 
 
