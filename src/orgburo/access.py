@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Select, SQLColumnExpression, bindparam, event, exists, select
+from sqlalchemy import Exists, Select, SQLColumnExpression, bindparam, event, exists, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from orgburo.actors import Actor
@@ -32,13 +32,20 @@ ROLES = (*OFFICER_ROLES, CONTROL_COMMISSION)
 MEMO = "orgburo.access"
 
 # Asked on every request, so built once (architecture.md, "Statements built once").
-_IN_SUBTREE = select(
-    exists().where(
-        BodyLink.descendant_id == bindparam("body_id"),
+
+
+def _under_roots(body_id: SQLColumnExpression[int]) -> Exists:
+    """Whether the body is today in the subtree of one of the bound `roots`."""
+    return exists().where(
+        BodyLink.descendant_id == body_id,
         BodyLink.valid_to.is_(None),
         BodyLink.ancestor_id.in_(bindparam("roots", expanding=True)),
     )
-)
+
+
+_IN_SUBTREE = select(_under_roots(bindparam("body_id")))
+# Read in the same statement as the body (`remember_readable`): a round trip fewer.
+BODY_UNDER_ROOTS = _under_roots(Body.id)
 
 
 def _home_body_of(person_id: SQLColumnExpression[int]) -> Select[int]:
@@ -92,6 +99,17 @@ def _forget_after_transaction(session: Session, _transaction: object) -> None:
 
 def _scopes(actor: Actor, roles: Sequence[str]) -> list[int]:
     return [g.scope_id for g in actor.grants if g.role in roles]
+
+
+def read_roots(actor: Actor) -> list[int]:
+    """The tops of the subtrees the actor may read (to bind as `roots`)."""
+    return sorted(set(_scopes(actor, ROLES)))
+
+
+def remember_readable(session: Session, actor: Actor, body_id: int, found: bool) -> None:
+    """Keep whether the body lies under `read_roots(actor)`, read beside the body
+    (`BODY_UNDER_ROOTS`), for this transaction's access checks."""
+    _memo(session)[("subtree", body_id, frozenset(read_roots(actor)))] = found
 
 
 def may_read_body(session: Session, actor: Actor, body_id: int) -> bool:

@@ -188,20 +188,34 @@ def test_an_unknown_address_is_a_page_not_a_stack_trace(client: TestClient) -> N
     assert "That did not work" in response.text
 
 
-def test_a_member_page_costs_a_secretary_five_statements(fresh_engine: Engine) -> None:
-    """The person is read with the body they belong to, which the access check needs:
-    person, subtree check, spells, attribute catalog, events."""
-    build(fresh_engine)
-    client = as_user(fresh_engine, "sec", ("secretary", "NORTH"))
-    client.get("/members/1")  # the actor is kept from now on
+def statements_of(engine: Engine, client: TestClient, path: str) -> list[str]:
+    """The statements one request runs, after a first request has kept the actor."""
+    client.get(path)
     statements: list[str] = []
 
     def listen(*args: object) -> None:
         statements.append(str(args[2]))
 
-    event.listen(fresh_engine, "before_cursor_execute", listen)
+    event.listen(engine, "before_cursor_execute", listen)
     try:
-        assert client.get("/members/1").status_code == 200
+        assert client.get(path).status_code == 200
     finally:
-        event.remove(fresh_engine, "before_cursor_execute", listen)
-    assert len(statements) == 5, statements
+        event.remove(engine, "before_cursor_execute", listen)
+    return statements
+
+
+def test_a_member_page_costs_a_secretary_five_statements(fresh_engine: Engine) -> None:
+    """The person is read with the body they belong to, which the access check needs:
+    person, subtree check, spells, attribute catalog, events."""
+    build(fresh_engine)
+    client = as_user(fresh_engine, "sec", ("secretary", "NORTH"))
+    assert len(statements := statements_of(fresh_engine, client, "/members/1")) == 5, statements
+
+
+def test_a_search_costs_a_secretary_three_statements(fresh_engine: Engine) -> None:
+    """The body with the access check, the registry id probe, the roster (the sizes that
+    choose its plan are kept from the first search)."""
+    build(fresh_engine)
+    client = as_user(fresh_engine, "sec", ("secretary", "NORTH"))
+    path = "/bodies/NORTH/members?q=Mem"
+    assert len(statements := statements_of(fresh_engine, client, path)) == 3, statements

@@ -22,6 +22,7 @@ from orgburo.members.models import Membership
 # Built once: every page looks a body up by code, and building a statement and computing
 # its cache key costs more than running it (architecture.md, "Statements built once").
 _BY_CODE = select(Body).where(Body.code == bindparam("code"))
+_VIEWED = select(Body, access.BODY_UNDER_ROOTS).where(Body.code == bindparam("code"))
 
 
 def get(session: Session, code: str) -> Body | None:
@@ -33,13 +34,23 @@ def get_or_raise(session: Session, code: str, field: str = "body") -> Body:
     """The body with this code, or NotFound naming the field."""
     body = get(session, code)
     if body is None:
-        raise NotFound(f"{field}: no body has the code {code!r}")
+        raise _no_body(code, field)
     return body
+
+
+def _no_body(code: str, field: str) -> NotFound:
+    return NotFound(f"{field}: no body has the code {code!r}")
 
 
 def view(session: Session, *, code: str, actor: Actor, field: str = "body") -> Body:
     """The body with this code, if the actor may see it."""
-    body = get_or_raise(session, code, field)
+    if actor.is_admin:
+        return get_or_raise(session, code, field)
+    found = session.execute(_VIEWED, {"code": code, "roots": access.read_roots(actor)}).first()
+    if found is None:
+        raise _no_body(code, field)
+    body: Body = found[0]
+    access.remember_readable(session, actor, body.id, bool(found[1]))
     access.require_read_body(session, actor, body, field)
     return body
 
