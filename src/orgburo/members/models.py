@@ -65,9 +65,10 @@ class Membership(Base):
     ended_on: Mapped[date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(String(30))
     note: Mapped[str | None] = mapped_column(String(500))
-    # The person's name_key, copied when the spell opens (names never change): the
-    # roster of a subtree reads each body's current members by name prefix from one
-    # index, instead of looking up every member's person to learn the name.
+    # The person's name_key, copied when the spell opens (no operation renames a person;
+    # one that did would update the open spell too): the roster of a subtree reads each
+    # body's current members by name prefix from one index, instead of looking up every
+    # member's person to learn the name.
     name_key: Mapped[str] = mapped_column(BinaryString)
 
     __table_args__ = (
