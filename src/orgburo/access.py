@@ -31,7 +31,7 @@ OFFICER_ROLES = (SECRETARY, BUREAU_MEMBER)
 ROLES = (*OFFICER_ROLES, CONTROL_COMMISSION)
 MEMO = "orgburo.access"
 
-# Asked on every request, so built once (architecture.md, "Statements built once").
+# Asked on every request, so built once below (architecture.md, "Statements built once").
 
 
 def _under_roots(body_id: SQLColumnExpression[int]) -> Exists:

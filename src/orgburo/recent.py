@@ -36,6 +36,11 @@ class Recent(Generic[V]):
         self.kept[key] = (self.clock() + self.seconds, value)
         return value
 
+    def get_or_put(self, key: Hashable, ask: Callable[[], V]) -> V:
+        """The value kept under `key`, or else `ask()`'s, kept from now on."""
+        found = self.get(key)
+        return self.put(key, ask()) if found is None else found
+
     def clear(self) -> None:
         """Forget every value."""
         self.kept.clear()

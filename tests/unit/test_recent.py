@@ -22,3 +22,11 @@ def test_a_full_store_starts_over() -> None:
     recent.put("b", 2)
     recent.put("c", 3)
     assert (recent.get("a"), recent.get("b"), recent.get("c")) == (None, None, 3)
+
+
+def test_a_value_is_asked_for_only_when_none_is_kept() -> None:
+    recent: Recent[int] = Recent(seconds=60, size=10)
+    asked: list[str] = []
+    assert recent.get_or_put("registry", lambda: asked.append("once") or 1_000_000) == 1_000_000
+    assert recent.get_or_put("registry", lambda: asked.append("twice") or 0) == 1_000_000
+    assert asked == ["once"]

@@ -128,12 +128,8 @@ def _collects(session: Session, body: Body, rows: int) -> bool:
     and 26 rows, subtrees up to ~20,000 (measured: a district of 14,990 members, 3-9 ms
     collected against 11-47 ms walked; one of 63,108, 6-29 ms against 2-7 ms)."""
     bind = session.get_bind().engine.url
-    size = RECENT_SIZES.get((bind, body.id))
-    if size is None:
-        size = RECENT_SIZES.put((bind, body.id), subtree_size(session, body))
-    registry = RECENT_SIZES.get((bind, None))
-    if registry is None:
-        registry = RECENT_SIZES.put((bind, None), registry_size(session))
+    size = RECENT_SIZES.get_or_put((bind, body.id), lambda: subtree_size(session, body))
+    registry = RECENT_SIZES.get_or_put((bind, None), lambda: registry_size(session))
     return size * size <= COLLECT_FACTOR * rows * registry
 
 
