@@ -1,12 +1,15 @@
 """Assigning a decree's proposed and accepted members to its role lines.
 
-1. One grouped query gives the classes: members with the same fit for every line
-   (`rule_sql.fit_value`, the SQL twin of `core.assignment.fit`), and their sizes.
-2. `core.assignment.plan` solves the min-cost flow on classes x lines, with each line's
+1. One pass over the open entries writes each member's class to a temporary table: the
+   text of their fit for every line (`rule_sql.fit_value`, the SQL twin of
+   `core.assignment.fit`). The rules are evaluated there once, not again per step.
+2. One grouped query over that table gives the classes and their sizes, stored as
+   `FitClassRow`s, whose ids then stand for the text in the sorts that follow.
+3. `core.assignment.plan` solves the min-cost flow on classes x lines, with each line's
    count less the seats already held by members ordered or beyond.
-3. The plan becomes position ranges within each class (`core.assignment.hand_out`),
-   written to a temporary table, and one UPDATE hands out the seats to members in rank
-   order within their class (score, then person id).
+4. The plan becomes position ranges within each class (`core.assignment.hand_out`),
+   written to a second temporary table, and one UPDATE hands out the seats to members in
+   rank order within their class (score, then person id).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from sqlalchemy import (
     cast,
     delete,
     func,
+    insert,
     literal,
     select,
     update,
@@ -77,14 +81,20 @@ def assign(session: Session, *, code: str, actor: Actor) -> Assigned:
     if not pool.rules.lines:
         raise Invalid.one("roles", f"decree {code!r} has no role lines to assign to")
     large_statements(session)
-    entries = _open_entries(pool)
-    key = fit_key(pool, entries)
-    classes = _classes(session, key)
-    held = _held(session, decree.id)
-    counts = [max(line.count - held.get(line.id, 0), 0) for line, _ in pool.rules.lines]
-    solved = plan(classes, counts)
-    class_ids = _store_classes(session, decree.id, classes)
-    _hand_out(session, pool, entries, key, classes, class_ids, solved)
+    keyed, ranges = _keyed_table(), _plan_table()
+    keyed.create(session.connection())
+    ranges.create(session.connection())
+    try:
+        _write_keys(session, pool, keyed)
+        classes = _classes(session, keyed)
+        held = _held(session, decree.id)
+        counts = [max(line.count - held.get(line.id, 0), 0) for line, _ in pool.rules.lines]
+        solved = plan(classes, counts)
+        class_ids = _store_classes(session, decree.id, classes)
+        _hand_out(session, pool, keyed, ranges, classes, class_ids, solved)
+    finally:
+        keyed.drop(session.connection())
+        ranges.drop(session.connection())
     result = _result(decree.code, pool, classes, solved, held, counts)
     audit.record(
         session,
@@ -97,36 +107,47 @@ def assign(session: Session, *, code: str, actor: Actor) -> Assigned:
     return result
 
 
-def _open_entries(pool: Pool) -> Any:
-    """Proposed and accepted entries with their fit for each distinct requirement (f0, f1,
-    ...): lines often share one, and each is then evaluated once."""
+def _keyed_table() -> Table:
+    """Open entries with their class: the text of their fit for every line, "3,0,1"."""
+    return Table(
+        "mobilization_keyed",
+        MetaData(),
+        Column("id", Integer),
+        Column("person_id", Integer),
+        Column("score", Integer),
+        Column("key", String(2000)),
+        prefixes=["TEMPORARY"],
+    )
+
+
+def _write_keys(session: Session, pool: Pool, keyed: Table) -> None:
+    """Each proposed and accepted entry with its class, in one pass: the fit for each
+    distinct requirement (f0, f1, ...) is evaluated once, as lines often share one."""
     distinct = list(dict.fromkeys(str(rule) for _, rule in pool.rules.lines))
     rules = {str(rule): rule for _, rule in pool.rules.lines}
     fits = [
         rule_sql.fit_value(rules[text], pool.catalog, pool.year).label(f"f{i}")
         for i, text in enumerate(distinct)
     ]
-    return (
+    entries = (
         select(Entry.id, Entry.person_id, Entry.score, *fits)
         .join(Person, Person.id == Entry.person_id)
         .where(Entry.decree_id == pool.decree.id, Entry.status.in_(OPEN))
         .offset(0)  # evaluated once per member, not wherever the key uses a fit
         .subquery()
     )
-
-
-def fit_key(pool: Pool, entries: Any) -> ColumnElement[str]:
-    """Each member's fit for every line, as text "3,0,1": the class they belong to."""
-    distinct = list(dict.fromkeys(str(rule) for _, rule in pool.rules.lines))
-    fits = [entries.c[f"f{distinct.index(str(rule))}"] for _, rule in pool.rules.lines]
-    key: ColumnElement[str] = cast(fits[0], String)
-    for value in fits[1:]:
+    parts = [entries.c[f"f{distinct.index(str(rule))}"] for _, rule in pool.rules.lines]
+    key: ColumnElement[str] = cast(parts[0], String)
+    for value in parts[1:]:
         key = key + literal(",") + cast(value, String)
-    return key
+    rows = select(entries.c.id, entries.c.person_id, entries.c.score, key)
+    session.execute(insert(keyed).from_select(["id", "person_id", "score", "key"], rows))
+    bulk.analyze(session, keyed)
 
 
-def _classes(session: Session, key: ColumnElement[str]) -> list[FitClass]:
-    rows = session.execute(select(key.label("key"), func.count()).group_by(key).order_by(key)).all()
+def _classes(session: Session, keyed: Table) -> list[FitClass]:
+    query = select(keyed.c.key, func.count()).group_by(keyed.c.key).order_by(keyed.c.key)
+    rows = session.execute(query).all()
     return [FitClass(tuple(int(f) for f in r[0].split(",")), int(r[1])) for r in rows]
 
 
@@ -159,39 +180,35 @@ def _key(member_class: FitClass) -> str:
 def _hand_out(
     session: Session,
     pool: Pool,
-    entries: Any,
-    key: ColumnElement[str],
+    keyed: Table,
+    ranges: Table,
     classes: Sequence[FitClass],
     class_ids: Sequence[int],
     solved: Plan,
 ) -> None:
-    """Seats to members in rank order within each class, by one UPDATE over a plan table."""
+    """Seats to members in rank order within each class, by one UPDATE over the plan's
+    position ranges."""
     line_ids = [line.id for line, _ in pool.rules.lines]
-    table = _plan_table()
-    table.create(session.connection())
-    try:
-        rows = [
-            row
-            for c, member_class in enumerate(classes)
-            for row in _ranges(member_class, solved.seats[c], class_ids[c], line_ids)
-        ]
-        bulk.insert_rows(session, table, [col.name for col in table.columns], rows)
-        bulk.analyze(session, table)
-        written: Table = Entry.__table__  # type: ignore[assignment]
-        with keys_checked_after(session, written, sum(c.size for c in classes)):
-            _apply_plan(session, entries, key, table)
-    finally:
-        table.drop(session.connection())
+    rows = [
+        row
+        for c, member_class in enumerate(classes)
+        for row in _ranges(member_class, solved.seats[c], class_ids[c], line_ids)
+    ]
+    bulk.insert_rows(session, ranges, [col.name for col in ranges.columns], rows)
+    bulk.analyze(session, ranges)
+    written: Table = Entry.__table__  # type: ignore[assignment]
+    members = sum(c.size for c in classes)
+    with keys_checked_after(session, written, members, columns=("role_line_id",)):
+        _apply_plan(session, pool, keyed, ranges)
 
 
 def _plan_table() -> Table:
     return Table(
         "mobilization_plan",
         MetaData(),
-        Column("key", String(2000)),
+        Column("class_id", Integer),
         Column("lo", Integer),
         Column("hi", Integer),
-        Column("class_id", Integer),
         Column("line_id", Integer),
         Column("fit", Integer),
         prefixes=["TEMPORARY"],
@@ -201,7 +218,7 @@ def _plan_table() -> Table:
 def _ranges(
     member_class: FitClass, seats: Sequence[int], class_id: int, line_ids: Sequence[int]
 ) -> list[tuple[Any, ...]]:
-    """(key, lo, hi, class, line, fit) position ranges; unseated members get no line."""
+    """(class, lo, hi, line, fit) position ranges; unseated members get no line."""
     handed = hand_out(member_class.fits, seats, member_class.size)
     rows: list[tuple[Any, ...]] = []
     start = 0
@@ -210,10 +227,9 @@ def _ranges(
             line = handed[start]
             rows.append(
                 (
-                    _key(member_class),
+                    class_id,
                     start + 1,
                     position,
-                    class_id,
                     None if line is None else line_ids[line],
                     None if line is None else member_class.fits[line],
                 )
@@ -222,21 +238,26 @@ def _ranges(
     return rows
 
 
-def _apply_plan(session: Session, entries: Any, key: ColumnElement[str], table: Table) -> None:
-    # The key as one column: as an expression, PARTITION BY took each of its 99 parts
-    # for a sort key of its own (measured: 1.6 s of sorting 65,000 members).
-    keyed = select(entries.c.id, entries.c.person_id, entries.c.score, key.label("key")).subquery()
+def _apply_plan(session: Session, pool: Pool, keyed: Table, ranges: Table) -> None:
+    # Ranked by the class's id, not its text: a sort on a 100-character key cost more
+    # than the rest of the ranking (and as an expression, PARTITION BY took each of its
+    # parts for a sort key of its own: 1.6 s of sorting 65,000 members).
     position = func.row_number().over(
-        partition_by=keyed.c.key, order_by=(keyed.c.score.desc(), keyed.c.person_id)
+        partition_by=FitClassRow.id, order_by=(keyed.c.score.desc(), keyed.c.person_id)
     )
-    ranked = select(keyed.c.id, keyed.c.key, position.label("pos")).subquery()
+    ranked = (
+        select(keyed.c.id, FitClassRow.id.label("class_id"), position.label("pos"))
+        .join(FitClassRow, FitClassRow.key == keyed.c.key)
+        .where(FitClassRow.decree_id == pool.decree.id)
+        .subquery()
+    )
     statement = (
         update(Entry)
-        .values(role_line_id=table.c.line_id, fit=table.c.fit, fit_class_id=table.c.class_id)
+        .values(role_line_id=ranges.c.line_id, fit=ranges.c.fit, fit_class_id=ranges.c.class_id)
         .where(
             Entry.id == ranked.c.id,
-            ranked.c.key == table.c.key,
-            ranked.c.pos.between(table.c.lo, table.c.hi),
+            ranked.c.class_id == ranges.c.class_id,
+            ranked.c.pos.between(ranges.c.lo, ranges.c.hi),
         )
         .execution_options(synchronize_session=False)
     )

@@ -238,6 +238,8 @@ class Entry(Base):
         UniqueConstraint("decree_id", "person_id"),
         Index("ix_mobilization_entries_body", "decree_id", "body_id", "status"),
         Index("ix_mobilization_entries_person", "person_id", "status"),
+        # Room on each page for assignment to update rows in place (migration 0010).
+        {"postgresql_with": {"fillfactor": 50}},
     )
 
 
