@@ -7,6 +7,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.csv as pacsv
 from sqlalchemy import (
@@ -14,15 +16,19 @@ from sqlalchemy import (
     ColumnElement,
     Constraint,
     ForeignKeyConstraint,
+    Integer,
     Table,
     UniqueConstraint,
     any_,
     bindparam,
+    cast,
     insert,
+    select,
     text,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
+from sqlalchemy.sql import Select
 
 
 def insert_rows(
@@ -94,6 +100,76 @@ def _executemany(session: Session, table: Table, names: Sequence[str], rows: Any
         cursor.executemany(f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', rows)
     finally:
         cursor.close()
+
+
+def read_integers(session: Session, query: Select[Any]) -> dict[str, npt.NDArray[np.int64]]:
+    """The rows of `query`, whose columns are all 32-bit integers and never NULL, as one
+    int64 array per column (by label).
+
+    On PostgreSQL the rows come by `COPY ... TO STDOUT` in the binary format, read by
+    NumPy in one pass over the bytes, with no Python object per value. Measured on the
+    scored pool of a call-up at a million members (889,967 rows, 7 columns): 1.5 to
+    1.8 s, against 2.5 to 3.4 s fetched as tuples, most of either being the query.
+    """
+    names = [c.name for c in query.selected_columns]
+    if not is_postgres(session):
+        rows = session.execute(query).all()
+        for i, name in enumerate(names):
+            if any(row[i] is None for row in rows):
+                raise _has_nulls(name)
+        table = np.array(rows, dtype=np.int64).reshape(len(rows), len(names))
+        return {name: table[:, i] for i, name in enumerate(names)}
+    inner = query.subquery()
+    fixed = select(*(cast(inner.c[name], Integer).label(name) for name in names))
+    compiled = fixed.compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
+    )
+    data = bytearray()
+    with (
+        _raw_cursor(session) as cursor,
+        cursor.copy(f"COPY ({compiled}) TO STDOUT (FORMAT binary)", compiled.params) as copy,
+    ):
+        for block in copy:
+            data += block
+    return _binary_integers(data, names)
+
+
+_BINARY_HEADER = 19  # signature (11 bytes), flags (4), extension length (4, always 0 here)
+_BINARY_TRAILER = 2  # a field count of -1
+
+
+def _binary_integers(data: bytearray, names: Sequence[str]) -> dict[str, npt.NDArray[np.int64]]:
+    """Rows of int4 fields in COPY's binary format: per row a field count, then per
+    field its length (4) and the value, all big-endian."""
+    fields: list[tuple[str, str]] = [("count", ">i2")]
+    for i in range(len(names)):
+        fields += [(f"length{i}", ">i4"), (f"value{i}", ">i4")]
+    body = memoryview(data)[_BINARY_HEADER : len(data) - _BINARY_TRAILER]
+    row = np.dtype(fields)
+    if len(body) % row.itemsize:  # a NULL has no value bytes: the rows are not all alike
+        raise _has_nulls(names[_first_null(body, len(names))])
+    rows = np.frombuffer(body, dtype=row)
+    for i, name in enumerate(names):
+        if (rows[f"length{i}"] != 4).any():
+            raise _has_nulls(name)
+    return {name: rows[f"value{i}"].astype(np.int64) for i, name in enumerate(names)}
+
+
+def _first_null(body: memoryview, columns: int) -> int:
+    """The column of the first NULL, walking the rows field by field."""
+    at = 0
+    while at < len(body):
+        at += 2
+        for column in range(columns):
+            length = int.from_bytes(body[at : at + 4], "big", signed=True)
+            if length < 0:
+                return column
+            at += 4 + length
+    raise ValueError("no NULL found")
+
+
+def _has_nulls(name: str) -> ValueError:
+    return ValueError(f"column {name!r} has NULLs: only integers can be read as arrays")
 
 
 def is_postgres(session: Session) -> bool:

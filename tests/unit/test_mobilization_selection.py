@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from random import Random
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orgburo.core.selection import Candidate, age_points, full_years, propose, score_parts
+from orgburo.core.selection import (
+    Candidate,
+    Rooms,
+    age_points,
+    full_years,
+    propose,
+    propose_all,
+    score_parts,
+)
 
 ON = date(1920, 4, 26)
 
@@ -65,3 +75,73 @@ def test_a_body_never_proposes_more_than_its_quota_or_anyone_twice(
     ids = [p.person_id for p in picks]
     assert len(ids) == len(set(ids)) == min(quota, len(people))
     assert all(people[p.person_id].subquotas[0] for p in picks if p.subquota == 0)
+
+
+BODIES = st.lists(
+    st.tuples(
+        st.integers(0, 12),  # whole room
+        st.lists(st.integers(0, 6), min_size=2, max_size=2),  # sub-quota rooms
+        st.lists(st.tuples(st.integers(0, 9), st.booleans(), st.booleans()), max_size=12),
+    ),
+    max_size=6,
+)
+
+
+@given(BODIES, st.randoms(use_true_random=False))
+@settings(max_examples=200, deadline=None)
+def test_proposing_for_every_body_at_once_picks_as_each_body_alone_would(
+    bodies: list[tuple[int, list[int], list[tuple[int, bool, bool]]]], shuffler: Random
+) -> None:
+    # Body ids 10, 20, ...; a body with no room is left out of the rooms, as the store does.
+    rows = [
+        (10 * (b + 1), 100 * b + i, score, (m0, m1))
+        for b, (_, _, people) in enumerate(bodies)
+        for i, (score, m0, m1) in enumerate(people)
+    ]
+    shuffler.shuffle(rows)  # the store returns candidates in no particular order
+    listed = [b for b, (whole, _, _) in enumerate(bodies) if whole > 0]
+    rooms = Rooms(
+        bodies=np.array([10 * (b + 1) for b in listed], dtype=np.int64),
+        whole=np.array([bodies[b][0] for b in listed], dtype=np.int64),
+        parts=np.array([bodies[b][1] for b in listed], dtype=np.int64).reshape(len(listed), 2),
+    )
+    picks = propose_all(
+        np.array([r[0] for r in rows], dtype=np.int64),
+        np.array([r[1] for r in rows], dtype=np.int64),
+        np.array([r[2] for r in rows], dtype=np.int64),
+        np.array([r[3] for r in rows], dtype=np.bool_).reshape(len(rows), 2),
+        rooms,
+    )
+    got = {
+        (rows[i][1], None if k < 0 else int(k))
+        for i, k in zip(picks.index, picks.subquota, strict=True)
+    }
+    wanted = {
+        (p.person_id, p.subquota)
+        for b, (whole, parts, _) in enumerate(bodies)
+        if whole > 0
+        for p in propose(
+            [Candidate(r[1], r[2], r[3]) for r in rows if r[0] == 10 * (b + 1)], whole, parts
+        )
+    }
+    assert got == wanted
+    assert len(picks.index) == len(got)
+
+
+def test_ranks_count_the_candidates_each_fill_ranked_in_its_body() -> None:
+    # Body 1: person 3 (sub-quota) first; then 1 and 2 rank 1 and 2 among those left.
+    rooms = Rooms(np.array([1, 2]), np.array([3, 1]), np.array([[1], [0]]))
+    picks = propose_all(
+        body=np.array([1, 1, 1, 2, 2]),
+        person=np.array([1, 2, 3, 4, 5]),
+        score=np.array([9, 8, 1, 5, 7]),
+        meets=np.array([[False], [False], [True], [False], [False]]),
+        rooms=rooms,
+    )
+    person = np.array([1, 2, 3, 4, 5])[picks.index]
+    assert list(zip(person, picks.subquota, picks.rank, strict=True)) == [
+        (3, 0, 1),
+        (1, -1, 1),
+        (2, -1, 2),
+        (5, -1, 1),
+    ]

@@ -21,8 +21,9 @@ meeting its rule and not yet picked fill the body's part of that sub-quota; then
 best-ranked of everyone left fill the rest of the body's quota. A sub-quota never takes
 more than the body's whole quota has room for.
 
-The database computes the same score and ranking with a window function
-(`orgburo.mobilizations.selection`); `propose` here is the plain statement of it.
+The database computes the score (`orgburo.mobilizations.scoring`); `propose` here is
+the plain statement of the choice for one body, and `propose_all` makes the same choice
+for every body at once, over arrays, as the selection runs it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+Ints = npt.NDArray[np.int64]
 
 ROLE_POINTS = 10
 STANDING_POINTS = 2
@@ -131,3 +137,71 @@ def propose(candidates: Sequence[Candidate], quota: int, subquotas: Sequence[int
 
 def _meets(candidate: Candidate, subquota: int) -> bool:
     return subquota < len(candidate.subquotas) and candidate.subquotas[subquota]
+
+
+@dataclass(frozen=True)
+class Rooms:
+    """What each body may still propose: `whole[i]` in all, `parts[i, k]` of it from
+    sub-quota k, for the body `bodies[i]` (ids ascending; a body not listed has none)."""
+
+    bodies: Ints
+    whole: Ints
+    parts: Ints
+
+
+@dataclass(frozen=True)
+class Picks:
+    """Proposals over arrays of candidates: the position of each one picked in the input,
+    the sub-quota it fills (-1: the general quota) and its rank (1 first) among the
+    candidates of its body that the same fill ranked."""
+
+    index: Ints
+    subquota: Ints
+    rank: Ints
+
+
+def propose_all(
+    body: Ints, person: Ints, score: Ints, meets: npt.NDArray[np.bool_], rooms: Rooms
+) -> Picks:
+    """`propose` for every body at once: candidate i (of `body[i]`, with `score[i]`,
+    meeting sub-quota k where `meets[i, k]`) is picked as `propose` would pick them.
+
+    One sort by (body, score descending, person) serves every fill: each fill keeps the
+    candidates still open in that order and takes, body by body, the first ones up to
+    the body's room, found by positions within each body's run of the sorted array.
+    """
+    order = np.lexsort((person, -score, body))
+    slot = np.searchsorted(rooms.bodies, body[order])
+    slot = np.minimum(slot, max(len(rooms.bodies) - 1, 0))
+    listed = (rooms.bodies[slot] == body[order]) if len(rooms.bodies) else slot < 0
+    left = np.zeros(len(rooms.bodies), dtype=np.int64)
+    left[:] = rooms.whole
+    open_ = listed.copy()
+    picked: list[tuple[Ints, Ints, Ints]] = []
+    for k in range(rooms.parts.shape[1]):
+        room = np.minimum(rooms.parts[:, k], left)
+        taken, rank = _first_in_each_body(open_ & meets[order, k], slot, room)
+        picked.append((taken, np.full(len(taken), k, dtype=np.int64), rank))
+        np.subtract.at(left, slot[taken], 1)
+        open_[taken] = False
+    taken, rank = _first_in_each_body(open_, slot, left)
+    picked.append((taken, np.full(len(taken), -1, dtype=np.int64), rank))
+    return Picks(
+        index=order[np.concatenate([p[0] for p in picked])],
+        subquota=np.concatenate([p[1] for p in picked]),
+        rank=np.concatenate([p[2] for p in picked]),
+    )
+
+
+def _first_in_each_body(
+    candidates: npt.NDArray[np.bool_], slot: Ints, room: Ints
+) -> tuple[Ints, Ints]:
+    """Of the sorted positions where `candidates` holds, the first `room[slot]` of each
+    body's run: their positions, and their ranks (1 first) within the run."""
+    where = np.flatnonzero(candidates)
+    bodies = slot[where]
+    starts = np.flatnonzero(np.r_[True, bodies[1:] != bodies[:-1]]) if len(where) else where
+    run = np.repeat(starts, np.diff(np.r_[starts, len(where)]))
+    rank = np.arange(len(where)) - run + 1
+    chosen = rank <= room[bodies]
+    return where[chosen], rank[chosen]
