@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
@@ -211,6 +211,7 @@ def indexes_rebuilt(
     tables: Sequence[Table],
     keep: Sequence[str] = (),
     primary_keys: bool = False,
+    checked_with: Mapping[str, str] | None = None,
 ) -> Iterator[None]:
     """On PostgreSQL, drop the tables' secondary indexes and constraints, rebuild them after.
 
@@ -222,7 +223,8 @@ def indexes_rebuilt(
     Indexes and constraints named in `keep` stay (a load that looks rows up as it goes).
     With `primary_keys`, a primary key no foreign key refers to goes too: one more index
     kept up row by row (measured: half the time of a COPY into memberships), for a load
-    that neither upserts nor looks rows up by it.
+    that neither upserts nor looks rows up by it. `checked_with`: planner settings for
+    the statements that check the foreign keys again.
     """
     if not is_postgres(session):
         yield
@@ -242,7 +244,7 @@ def indexes_rebuilt(
         session.execute(DropIndex(index))
     yield
     # Each index is one sort, several times faster in memory than spilled to disk.
-    with settings(session, maintenance_work_mem=REBUILD_MEMORY):
+    with settings(session, maintenance_work_mem=REBUILD_MEMORY, **(checked_with or {})):
         for index in indexes:
             session.execute(CreateIndex(index))
         for constraint in dropped:

@@ -145,3 +145,13 @@ def test_ranks_count_the_candidates_each_fill_ranked_in_its_body() -> None:
         (2, -1, 2),
         (5, -1, 1),
     ]
+
+
+def test_ids_too_wide_to_pack_into_one_sort_key_are_ranked_the_same() -> None:
+    rooms = Rooms(np.array([1, 2]), np.array([2, 2]), np.zeros((2, 0), dtype=np.int64))
+    body, score = np.array([1, 1, 1, 2, 2, 2]), np.array([5, 7, 5, 1, 1, 3])
+    meets = np.zeros((6, 0), dtype=np.bool_)
+    narrow = np.array([3, 1, 2, 6, 5, 4])
+    packed = propose_all(body, narrow, score, meets, rooms)
+    wide = propose_all(body, narrow + 2**60, score, meets, rooms)
+    assert packed.index.tolist() == wide.index.tolist() == [1, 2, 5, 4]

@@ -261,7 +261,11 @@ def _apply_plan(session: Session, pool: Pool, keyed: Table, ranges: Table) -> No
         )
         .execution_options(synchronize_session=False)
     )
-    session.execute(statement)
+    # The planner cannot count the members a range join finds and expects a few
+    # thousand, so it would probe the entries' primary key once for each: 8.5 s of a
+    # 17.4 s UPDATE of 1.3 million entries, which a hash join does in 11.4 s all told.
+    with bulk.settings(session, enable_nestloop="off"):
+        session.execute(statement)
     session.expire_all()
 
 

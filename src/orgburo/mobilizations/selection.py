@@ -110,7 +110,7 @@ def fill_all(
     )
     picks = propose_all(scored["body_id"], scored["person_id"], total, meets, rooms)
     entries: Table = Entry.__table__  # type: ignore[assignment]
-    with keys_checked_after(session, entries, len(picks.index)):
+    with keys_checked_after(session, entries, len(picks.index), indexes=True):
         bulk.insert_arrow(session, entries, _entry_rows(pool, on, scored, total, picks))
     bulk.analyze(session, entries)
     by_sub = tuple(
