@@ -83,6 +83,16 @@ def analyze(session: Session, *tables: Table) -> None:
             session.execute(text(f'ANALYZE "{table.name}"'))
 
 
+def estimated_rows(session: Session, table: Table) -> int | None:
+    """The planner's estimate of a table's rows (PostgreSQL; None elsewhere or when the
+    table was never analyzed): free to read, where counting millions takes seconds."""
+    if not is_postgres(session):
+        return None
+    query = text("SELECT reltuples FROM pg_class WHERE oid = CAST(:name AS regclass)")
+    found = session.scalar(query, {"name": table.name})
+    return int(found) if found is not None and found >= 0 else None
+
+
 def _columns(batch: pa.RecordBatch) -> list[list[Any]]:
     # SQLite stores dates as ISO text, which is what a date cast to text gives.
     return [

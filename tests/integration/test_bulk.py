@@ -37,3 +37,14 @@ def test_a_null_is_refused_naming_its_column(session: Session) -> None:
     gap = case((Body.parent_id.is_(None), literal(None)), else_=Body.id).label("gap")
     with pytest.raises(ValueError, match="'gap' has NULLs"):
         bulk.read_integers(session, select(Body.id.label("id"), gap))
+
+
+def test_a_tables_estimated_rows_are_the_planners_after_analyze(session: Session) -> None:
+    small_tree(session)
+    table = Body.__table__
+    bulk.analyze(session, table)  # type: ignore[arg-type]
+    estimate = bulk.estimated_rows(session, table)  # type: ignore[arg-type]
+    if bulk.is_postgres(session):
+        assert estimate == session.scalar(select(func.count()).select_from(Body))
+    else:
+        assert estimate is None  # SQLite keeps no such estimate

@@ -141,8 +141,31 @@ def _write_keys(session: Session, pool: Pool, keyed: Table) -> None:
     for value in parts[1:]:
         key = key + literal(",") + cast(value, String)
     rows = select(entries.c.id, entries.c.person_id, entries.c.score, key)
-    session.execute(insert(keyed).from_select(["id", "person_id", "score", "key"], rows))
+    with bulk.settings(session, **_persons_join(session, pool)):
+        session.execute(insert(keyed).from_select(["id", "person_id", "score", "key"], rows))
     bulk.analyze(session, keyed)
+
+
+def _persons_join(session: Session, pool: Pool) -> dict[str, str]:
+    """Planner settings that make the open entries find their persons by the persons'
+    primary key, when they are few beside the registry (PostgreSQL).
+
+    The planner hashes the entries and scans every person instead. Measured at 20
+    million persons and 1.3 million entries: the join 10.0 s by hashing, 5.9 s by probing
+    (about 4.5 us a probe against 0.5 us a person scanned, so probing pays below one
+    entry in PROBED_SHARE persons).
+    """
+    persons = bulk.estimated_rows(session, Person.__table__)  # type: ignore[arg-type]
+    if persons is None:
+        return {}
+    query = select(func.count()).where(Entry.decree_id == pool.decree.id, Entry.status.in_(OPEN))
+    entries = session.scalar(query) or 0
+    if entries * PROBED_SHARE >= persons:
+        return {}
+    return {"enable_hashjoin": "off", "enable_mergejoin": "off"}
+
+
+PROBED_SHARE = 9
 
 
 def _classes(session: Session, keyed: Table) -> list[FitClass]:
