@@ -13,10 +13,12 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from sqlalchemy import (
     ARRAY,
+    Column,
     ColumnElement,
     Constraint,
     ForeignKeyConstraint,
     Integer,
+    MetaData,
     Table,
     UniqueConstraint,
     any_,
@@ -112,7 +114,9 @@ def _executemany(session: Session, table: Table, names: Sequence[str], rows: Any
         cursor.close()
 
 
-def read_integers(session: Session, query: Select[Any]) -> dict[str, npt.NDArray[np.int64]]:
+def read_integers(
+    session: Session, query: Select[*tuple[Any, ...]]
+) -> dict[str, npt.NDArray[np.int64]]:
     """The rows of `query`, whose columns are all 32-bit integers and never NULL, as one
     int64 array per column (by label).
 
@@ -275,6 +279,19 @@ def settings(session: Session, **values: str) -> Iterator[None]:
     for_transaction(session, **values)
     yield
     for_transaction(session, **before)
+
+
+@contextmanager
+def temporary_table(session: Session, name: str, *columns: Column[Any]) -> Iterator[Table]:
+    """A temporary table on the session's connection for the block, dropped after it.
+
+    Not dropped when the block fails: the rollback that follows takes it away (a DROP
+    in a failed PostgreSQL transaction would only raise again, hiding the first error).
+    """
+    table = Table(name, MetaData(), *columns, prefixes=["TEMPORARY"])
+    table.create(session.connection())
+    yield table
+    table.drop(session.connection())
 
 
 def for_transaction(session: Session, **values: str) -> None:
