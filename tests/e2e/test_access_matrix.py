@@ -371,6 +371,9 @@ RULES: dict[str, Rule] = {
         CHANGE, json={"on": TODAY}, params=MOBILIZATION
     ),
     "POST /api/mobilizations/decrees/{code}/assign": Rule(CHANGE, params=MOBILIZATION),
+    "POST /api/mobilizations/decrees/{code}/call-up": Rule(
+        CHANGE, json={"on": TODAY}, params=MOBILIZATION
+    ),
     "POST /api/mobilizations/decrees/{code}/status": Rule(
         CHANGE, json={"to": "accepted", "on": TODAY, "body": "{org}"}, params=MOBILIZATION
     ),
@@ -396,6 +399,7 @@ RULES: dict[str, Rule] = {
     "POST /mobilizations/{code}/apportion": Rule(CHANGE, form={}, params=MOBILIZATION),
     "POST /mobilizations/{code}/select": Rule(CHANGE, form={"on": TODAY}, params=MOBILIZATION),
     "POST /mobilizations/{code}/assign": Rule(CHANGE, form={}, params=MOBILIZATION),
+    "POST /mobilizations/{code}/call-up": Rule(CHANGE, form={"on": TODAY}, params=MOBILIZATION),
     "GET /mobilizations/{code}/work": Rule(READ, query={"body": "{org}"}, params=MOBILIZATION),
     "POST /mobilizations/{code}/move": Rule(
         CHANGE, form={"id": "{id}", "to": "accepted", "on": TODAY}, params=MOBILIZATION

@@ -95,6 +95,23 @@ def test_a_decree_goes_from_issue_to_arrival_over_http(
     }
 
 
+def test_a_decree_is_called_up_in_one_request(client: TestClient, fresh_engine: Engine) -> None:
+    issued(client, fresh_engine)
+    wrong = client.post(f"{D1}/call-up", json={"on": "1920-05-01", "method": "dhondt"})
+    assert wrong.status_code == 422
+    assert "method" in wrong.text
+    done = client.post(f"{D1}/call-up", json={"on": "1920-05-01", "method": "webster"})
+    assert done.status_code == 200, done.text
+    called = done.json()
+    assert (called["apportioned"]["demanded"], called["apportioned"]["method"]) == (6, "webster")
+    assert (called["proposed"]["proposed"], called["proposed"]["by_subquota"]) == (
+        6,
+        {"responsible": 2},
+    )
+    assert called["assigned"]["assigned"] == sum(1 for e in entries(client) if e["role"])
+    assert client.post(f"{D1}/call-up", json={"on": "1920-05-01"}).status_code == 409
+
+
 def test_fulfilment_comes_as_csv_with_a_total_row(client: TestClient, fresh_engine: Engine) -> None:
     ready_to_dispatch(client, fresh_engine)
     moved(client, "dispatched", "1920-05-03")

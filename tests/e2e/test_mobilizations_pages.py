@@ -77,6 +77,22 @@ def test_a_decree_runs_from_its_form_to_arrival(client: TestClient, fresh_engine
     assert "1920-05" in shown
 
 
+def test_a_decree_is_called_up_from_its_page_in_one_step(
+    client: TestClient, fresh_engine: Engine
+) -> None:
+    issued(client, fresh_engine)
+    assert "Call up in one step" in client.get("/mobilizations/D1").text
+    page = client.post("/mobilizations/D1/call-up", data={"on": "someday", "method": "hamilton"})
+    assert page.status_code == 422
+    assert "is not a date in the form YYYY-MM-DD" in page.text
+    assert count(fresh_engine, Entry) == 0
+    posted(client, "/mobilizations/D1/call-up", {"on": "1920-05-01", "method": "webster"})
+    assert count(fresh_engine, Entry) == 6
+    shown = client.get("/mobilizations/D1").text
+    assert "apportioned by webster" in shown
+    assert "Call up in one step" not in shown
+
+
 def test_a_refused_issue_shows_each_reason_beside_its_field_and_stores_nothing(
     client: TestClient, fresh_engine: Engine
 ) -> None:

@@ -72,6 +72,22 @@ def test_a_decree_goes_from_issue_to_arrival(
     assert "mobilization.arrived" in run("members", "show", first).stdout
 
 
+def test_a_decree_is_called_up_in_one_command(
+    run: Run, fresh_engine: Engine, tmp_path: Path
+) -> None:
+    issued(run, fresh_engine, tmp_path)
+    done = run("mobilize", "call-up", "D1", "--on", "1920-05-01", "--method", "webster")
+    assert done.exit_code == 0, done.stdout
+    assert "D1: 6 demanded of 8 eligible over 6 bodies (webster)" in done.stdout
+    assert "6 proposed, 2 for responsible" in done.stdout
+    assert "5 of 6 members assigned" in done.stdout
+    before = stored(fresh_engine)
+    again = run("mobilize", "call-up", "D1", "--on", "1920-05-01")
+    assert again.exit_code != 0
+    assert "has proposals already" in again.stdout + again.stderr
+    assert stored(fresh_engine) == before
+
+
 def test_refusals_name_the_field_and_change_nothing(
     run: Run, fresh_engine: Engine, tmp_path: Path
 ) -> None:

@@ -22,21 +22,28 @@ from . import (
     swaps,
     tracking,
 )
+from . import (
+    call_up as call_ups,
+)
 from .faces import (
     apportioned_read,
     assigned_read,
+    called_up_read,
     decree_read,
     entry_read,
     explanation_read,
     fulfilment_csv,
     fulfilment_read,
     method_of,
+    proposed_read,
 )
 from .schemas import (
     ApportionedRead,
     ApportionIn,
     AssignedRead,
     BulkMoveIn,
+    CalledUpRead,
+    CallUpIn,
     DecreeCreate,
     DecreeRead,
     DestinationCreate,
@@ -152,15 +159,29 @@ def apportion(
 def propose(code: str, payload: SelectIn, session: SessionDep, actor: ActorDep) -> ProposedRead:
     """Propose the best-ranked eligible members into every body's room."""
     done = selection.propose(session, code=code, on=payload.on, body_code=payload.body, actor=actor)
-    return ProposedRead(
-        decree=done.decree, proposed=done.proposed, by_subquota=dict(done.by_subquota)
-    )
+    return proposed_read(done)
 
 
 @router.post(DECREE + "/assign", response_model=AssignedRead)
 def assign(code: str, session: SessionDep, actor: ActorDep) -> AssignedRead:
     """Assign proposed and accepted members to role lines: most seats, then best fit."""
     return assigned_read(assignment.assign(session, code=code, actor=actor))
+
+
+@router.post(DECREE + "/call-up", response_model=CalledUpRead)
+def call_up(code: str, payload: CallUpIn, session: SessionDep, actor: ActorDep) -> CalledUpRead:
+    """Apportion, select and assign in one command, from one read of the eligible pool:
+    the same outcome as the three steps one after the other."""
+    done = call_ups.call_up(
+        session,
+        code=code,
+        on=payload.on,
+        method=method_of(payload.method),
+        floor=payload.floor,
+        accept_shortfall=payload.accept_shortfall,
+        actor=actor,
+    )
+    return called_up_read(done)
 
 
 @router.post(DECREE + "/status", response_model=MovedRead)

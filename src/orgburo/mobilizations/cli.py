@@ -17,6 +17,7 @@ from orgburo.core.apportionment import Method
 from orgburo.errors import Invalid, Problem
 
 from . import assignment, catalogs, decrees, quotas, reads, selection
+from . import call_up as call_ups
 from .cli_reports import fulfilment_command, show_decree
 from .cli_tracking import register as register_tracking
 from .schemas import DecreeCreate
@@ -225,6 +226,10 @@ def apportion(
             accept_shortfall=accept_shortfall,
         )
         advance(1, 1)
+    _print_apportioned(done)
+
+
+def _print_apportioned(done: quotas.Apportioned) -> None:
     short = f", {done.shortfall:,} short in {done.short_bodies:,} bodies" if done.shortfall else ""
     console.print(
         f"{done.decree}: {done.demanded:,} demanded of {done.eligible:,} eligible over "
@@ -248,6 +253,10 @@ def select_(
             session, code=code, on=required_date(on, "on"), body_code=body, actor=cli_actor()
         )
         advance(1, 1)
+    _print_proposed(done)
+
+
+def _print_proposed(done: selection.Proposed) -> None:
     parts = "".join(f", {n:,} for {name}" for name, n in done.by_subquota)
     console.print(f"{done.decree}: {done.proposed:,} proposed{parts}")
 
@@ -258,6 +267,10 @@ def assign(code: str = typer.Argument(..., help="Decree code.")) -> None:
     with progress_bar("assigning") as advance, transaction() as session:
         done = assignment.assign(session, code=code, actor=cli_actor())
         advance(1, 1)
+    _print_assigned(done)
+
+
+def _print_assigned(done: assignment.Assigned) -> None:
     console.print(
         f"{done.decree}: {done.assigned:,} of {done.members:,} members assigned "
         f"({done.classes} classes, total fit {done.total_fit:,})"
@@ -266,6 +279,34 @@ def assign(code: str = typer.Argument(..., help="Decree code.")) -> None:
         console.print(
             f"  line {line.position}: {line.assigned + line.held:,} of {line.count:,} filled"
         )
+
+
+@app.command("call-up")
+def call_up_(
+    code: str = typer.Argument(..., help="Decree code."),
+    on: str | None = typer.Option(None, help="Date of the proposals (default today)."),
+    method: Method = typer.Option(Method.HAMILTON, help="Apportionment method."),
+    floor: int = typer.Option(0, help="Least each body's own members give, when they can."),
+    accept_shortfall: bool = typer.Option(
+        False, "--accept-shortfall", help="Record a quota larger than the pool instead of failing."
+    ),
+) -> None:
+    """Apportion, select and assign in one command, from one read of the eligible pool."""
+    with progress_bar("calling up") as advance, transaction() as session:
+        done = call_ups.call_up(
+            session,
+            code=code,
+            on=required_date(on, "on"),
+            actor=cli_actor(),
+            method=method,
+            floor=floor,
+            accept_shortfall=accept_shortfall,
+        )
+        advance(1, 1)
+    _print_apportioned(done.apportioned)
+    _print_proposed(done.proposed)
+    if done.assigned is not None:
+        _print_assigned(done.assigned)
 
 
 @app.command("entries")

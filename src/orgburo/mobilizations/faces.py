@@ -12,6 +12,7 @@ from orgburo.core.apportionment import Method
 from orgburo.errors import Invalid
 
 from .assignment import Assigned
+from .call_up import CalledUp
 from .decrees import DecreeView
 from .fulfilment import Fulfilment
 from .models import Quota
@@ -20,6 +21,7 @@ from .reads import EntryRow, Explanation, QuotaTable
 from .schemas import (
     ApportionedRead,
     AssignedRead,
+    CalledUpRead,
     DecreeRead,
     EntryRead,
     ExplanationRead,
@@ -27,12 +29,14 @@ from .schemas import (
     FulfilmentRowRead,
     LineFillRead,
     LineFitRead,
+    ProposedRead,
     QuotaRowRead,
     RoleLineRead,
     ScoreRead,
     SubQuotaRead,
     SubQuotaSplit,
 )
+from .selection import Proposed
 
 METHODS = tuple(m.value for m in Method)
 FULFILMENT_COLUMNS = ("key", "label", "decreed", "sent", "arrived")
@@ -116,6 +120,22 @@ def assigned_read(done: Assigned) -> AssignedRead:
             LineFillRead(position=f.position, count=f.count, held=f.held, assigned=f.assigned)
             for f in done.lines
         ],
+    )
+
+
+def proposed_read(done: Proposed) -> ProposedRead:
+    """The outcome of selecting."""
+    return ProposedRead(
+        decree=done.decree, proposed=done.proposed, by_subquota=dict(done.by_subquota)
+    )
+
+
+def called_up_read(done: CalledUp) -> CalledUpRead:
+    """The outcome of a call-up in one command."""
+    return CalledUpRead(
+        apportioned=apportioned_read(done.apportioned),
+        proposed=proposed_read(done.proposed),
+        assigned=None if done.assigned is None else assigned_read(done.assigned),
     )
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from orgburo.bodies.models import BodyLink
 from orgburo.congresses.models import Delegate
 from orgburo.core.attributes import Attribute
+from orgburo.core.selection import Ints
 from orgburo.members.models import Membership, Person
 
 from . import rule_sql
@@ -133,6 +136,19 @@ def counts_by_body(session: Session, pool: Pool) -> BodyCounts:
     rows = session.execute(query).all()
     subs = tuple({r[0]: int(r[2 + k] or 0) for r in rows} for k in range(len(parts)))
     return BodyCounts({r[0]: int(r[1]) for r in rows}, subs)
+
+
+def counts_of(body: Ints, meets: npt.NDArray[np.bool_]) -> BodyCounts:
+    """`counts_by_body` from the pool already read as arrays: member i of `body[i]`,
+    meeting sub-quota k where `meets[i, k]`."""
+    bodies, index, sizes = np.unique(body, return_inverse=True, return_counts=True)
+    keys = [int(b) for b in bodies]
+    meeting = [
+        np.bincount(index, weights=meets[:, k], minlength=len(keys)).astype(np.int64).tolist()
+        for k in range(meets.shape[1])
+    ]
+    subquotas = tuple(dict(zip(keys, n, strict=True)) for n in meeting)
+    return BodyCounts(dict(zip(keys, sizes.tolist(), strict=True)), subquotas)
 
 
 def _one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:

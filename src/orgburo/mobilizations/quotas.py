@@ -70,16 +70,44 @@ def apportion(
     accept_shortfall: bool = False,
 ) -> Apportioned:
     """Split the decree's quota over its scope, level by level, by `method`."""
+    pool = pool_of(session, apportionable(session, code, actor, floor))
+    large_statements(session)
+    counts = counts_by_body(session, pool)
+    return apportion_counted(
+        session,
+        pool,
+        counts,
+        actor=actor,
+        method=method,
+        floor=floor,
+        accept_shortfall=accept_shortfall,
+    )
+
+
+def apportionable(session: Session, code: str, actor: Actor, floor: int) -> Decree:
+    """The decree, if `actor` may change it and its quota may still be split."""
     decree = decrees.get_or_raise(session, code)
     decrees.require_change(session, actor, decree)
     if floor < 0:
         raise Invalid.one("floor", f"must not be negative, not {floor}")
     if session.scalar(select(Entry.id).where(Entry.decree_id == decree.id).limit(1)):
         raise Conflict(f"decree: {code!r} has proposals already; its quota can no longer change")
-    pool = pool_of(session, decree)
+    return decree
+
+
+def apportion_counted(
+    session: Session,
+    pool: Pool,
+    counts: BodyCounts,
+    *,
+    actor: Actor,
+    method: Method,
+    floor: int,
+    accept_shortfall: bool,
+) -> Apportioned:
+    """Split the quota of an `apportionable` decree, its eligible members counted."""
+    decree = pool.decree
     scope = scope_tree(session, decree)
-    large_statements(session)
-    counts = counts_by_body(session, pool)
     main = _main_split(session, pool, scope, counts, method, floor)
     subs = [
         _sub_split(scope, counts, k, sub.count, main, method)

@@ -276,6 +276,24 @@ class AssignedRead(BaseModel):
     lines: list[LineFillRead]
 
 
+class CallUpIn(BaseModel):
+    """Apportion, select and assign in one command: how to split, and the proposals' date."""
+
+    model_config = ConfigDict(extra="forbid")
+    on: date
+    method: str = Field("hamilton", max_length=20)
+    floor: int = Field(0, ge=0, le=1_000_000)
+    accept_shortfall: bool = False
+
+
+class CalledUpRead(BaseModel):
+    """The outcome of each step of a call-up; no assignment for a decree without lines."""
+
+    apportioned: ApportionedRead
+    proposed: ProposedRead
+    assigned: AssignedRead | None
+
+
 class MoveIn(BaseModel):
     """Move one member to a status: accepted, ordered, dispatched, arrived, returned,
     refused or exempted (the last two with a reason)."""

@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 from sqlalchemy import (
     ColumnElement,
@@ -70,6 +71,20 @@ def propose(
     pool = pool_of(session, decree)
     by_sub, rest = fill_all(session, pool, on, within=within)
     result = Proposed(decree.code, sum(n for _, n in by_sub) + rest, by_sub)
+    record(session, actor, decree, result, on=on, body_code=body_code)
+    return result
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    decree: Decree,
+    result: Proposed,
+    *,
+    on: date,
+    body_code: str | None = None,
+) -> None:
+    """The proposals in the audit trail."""
     audit.record(
         session,
         actor=actor,
@@ -78,7 +93,6 @@ def propose(
         after={"on": on, "body": body_code, **vars(result)},
         body_id=decree.scope_body_id,
     )
-    return result
 
 
 def _subtree(session: Session, body_code: str) -> Select[Any]:
@@ -94,25 +108,62 @@ def fill_all(
     """Fill every sub-quota, then the rest of the quota: (name, proposed) of each
     sub-quota, and how many the rest proposed."""
     large_statements(session)
-    rooms = _rooms(session, pool)
-    subs = len(pool.rules.subquotas)
+    rooms = room_left(session, pool)
     if not len(rooms.bodies):
         return tuple((sub.name, 0) for sub, _ in pool.rules.subquotas), 0
-    scored = bulk.read_integers(session, _scored(session, pool, within))
-    meets = np.zeros((len(scored["person_id"]), subs), dtype=np.bool_)
-    for k in range(subs):
-        meets[:, k] = scored[f"s{k}"] > 0
-    total = (
-        scored["score_roles"]
-        + scored["score_standing"]
-        + scored["score_training"]
-        + scored["score_age"]
-    )
-    picks = propose_all(scored["body_id"], scored["person_id"], total, meets, rooms)
+    scored = read_scored(session, pool, within=within, with_room=True)
+    picks = scored.picks(rooms)
+    write_proposals(session, pool, on, scored, picks)
+    return tallies(pool, picks)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The scored pool as arrays, one row per eligible member: body_id, person_id and the
+    score parts by name, the score, and whether they meet each sub-quota."""
+
+    columns: dict[str, Ints]
+    total: Ints
+    meets: npt.NDArray[np.bool_]
+
+    def picks(self, rooms: Rooms) -> Picks:
+        """Whom every body with room proposes (`core.selection.propose_all`)."""
+        return propose_all(
+            self.columns["body_id"], self.columns["person_id"], self.total, self.meets, rooms
+        )
+
+
+def read_scored(
+    session: Session, pool: Pool, *, within: Select[Any] | None = None, with_room: bool
+) -> Scored:
+    """The scored pool (`_scored`), read as arrays (`bulk.read_integers`)."""
+    columns = bulk.read_integers(session, _scored(session, pool, within, with_room))
+    meets = np.zeros((len(columns["person_id"]), len(pool.rules.subquotas)), dtype=np.bool_)
+    for k in range(meets.shape[1]):
+        meets[:, k] = columns[f"s{k}"] > 0
+    total = sum((columns[name] for name in SCORE_COLUMNS[:4]), np.zeros_like(columns["body_id"]))
+    return Scored(columns, total, meets)
+
+
+def write_proposals(
+    session: Session,
+    pool: Pool,
+    on: date,
+    scored: Scored,
+    picks: Picks,
+    seats: dict[str, pa.Array] | None = None,
+) -> None:
+    """The picks as proposed entries, by one bulk insert; with `seats` (role line, fit
+    and class of each pick), assigned as they are written."""
     entries: Table = Entry.__table__  # type: ignore[assignment]
+    rows = _entry_rows(pool, on, scored, picks, seats or {})
     with keys_checked_after(session, entries, len(picks.index), indexes=True):
-        bulk.insert_arrow(session, entries, _entry_rows(pool, on, scored, total, picks))
+        bulk.insert_arrow(session, entries, rows)
     bulk.analyze(session, entries)
+
+
+def tallies(pool: Pool, picks: Picks) -> tuple[tuple[tuple[str, int], ...], int]:
+    """(name, proposed) of each sub-quota, and how many the rest of the quota proposed."""
     by_sub = tuple(
         (sub.name, int((picks.subquota == k).sum()))
         for k, (sub, _) in enumerate(pool.rules.subquotas)
@@ -129,7 +180,7 @@ SCORE_COLUMNS = (
 )
 
 
-def _rooms(session: Session, pool: Pool) -> Rooms:
+def room_left(session: Session, pool: Pool) -> Rooms:
     """Each body's room left in the whole quota and in each sub-quota."""
     whole = {int(b): int(n) for b, n in session.execute(_room(pool.decree, None))}
     bodies = np.array(sorted(whole), dtype=np.int64)
@@ -141,18 +192,21 @@ def _rooms(session: Session, pool: Pool) -> Rooms:
     return Rooms(bodies, room, parts)
 
 
-def _scored(session: Session, pool: Pool, within: Select[Any] | None) -> Select[Any]:
-    """Eligible members of bodies with room, not in the decree yet: their score parts,
-    and 1 or 0 for whether they meet each sub-quota (s0, s1, ...)."""
+def _scored(
+    session: Session, pool: Pool, within: Select[Any] | None, with_room: bool
+) -> Select[Any]:
+    """Eligible members not in the decree yet (of bodies with room, `with_room`): their
+    score parts, and 1 or 0 for whether they meet each sub-quota (s0, s1, ...)."""
     decree = pool.decree
-    room = _room(decree, None).subquery()
     score = score_columns(pool, decree.issued_on)
     flags = [
         case((pool.passes(rule), 1), else_=0).label(f"s{k}")
         for k, (_, rule) in enumerate(pool.rules.subquotas)
     ]
     query = eligible(pool, Membership.person_id, Membership.body_id, *score.parts(), *flags)
-    query = query.join(room, room.c.body_id == Membership.body_id)
+    if with_room:
+        room = _room(decree, None).subquery()
+        query = query.join(room, room.c.body_id == Membership.body_id)
     if _entries(session, decree):
         query = query.where(~_in_decree(decree, Person.id))  # probed per member: only if any
     if within is not None:
@@ -161,23 +215,25 @@ def _scored(session: Session, pool: Pool, within: Select[Any] | None) -> Select[
 
 
 def _entry_rows(
-    pool: Pool, on: date, scored: dict[str, Ints], total: Ints, picks: Picks
+    pool: Pool, on: date, scored: Scored, picks: Picks, seats: dict[str, pa.Array]
 ) -> pa.RecordBatch:
     """The proposals as entry rows, sub-quota picks first, in each fill's rank order."""
     n = len(picks.index)
     sub_ids = np.array([sub.id for sub, _ in pool.rules.subquotas] + [0], dtype=np.int64)
     subquota = pa.array(sub_ids[picks.subquota], mask=picks.subquota < 0)
+    chosen = scored.columns
     columns = {
         "decree_id": pa.array(np.full(n, pool.decree.id, dtype=np.int64)),
-        "person_id": pa.array(scored["person_id"][picks.index]),
-        "body_id": pa.array(scored["body_id"][picks.index]),
+        "person_id": pa.array(chosen["person_id"][picks.index]),
+        "body_id": pa.array(chosen["body_id"][picks.index]),
         "subquota_id": subquota,
         "status": pa.array([PROPOSED] * n, type=pa.string()),
         "rank": pa.array(picks.rank),
-        **{name: pa.array(scored[name][picks.index]) for name in SCORE_COLUMNS[:4]},
-        "score": pa.array(total[picks.index]),
+        **{name: pa.array(chosen[name][picks.index]) for name in SCORE_COLUMNS[:4]},
+        "score": pa.array(scored.total[picks.index]),
         "proposed_on": pa.array([on] * n, type=pa.date32()),
         "status_on": pa.array([on] * n, type=pa.date32()),
+        **seats,
     }
     return pa.RecordBatch.from_pydict(columns)
 

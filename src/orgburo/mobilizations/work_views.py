@@ -25,6 +25,7 @@ from orgburo.web.forms import Refused, Text, submit, whole_number
 from orgburo.web.pages import render
 
 from . import assignment, catalogs, decrees, quotas, selection, swaps, tracking
+from . import call_up as call_ups
 from .faces import method_of
 from .form_specs import decree_spec
 from .views import decree_context, decrees_context, work_context
@@ -231,6 +232,34 @@ def assign(code: str, request: Request, session: SessionDep, actor: ActorDep) ->
         lambda: assignment.assign(session, code=code, actor=actor),
         f"/mobilizations/{code}",
         _decree_again(request, session, actor, code, "assign"),
+    )
+
+
+@router.post("/mobilizations/{code}/call-up", response_class=HTMLResponse)
+def call_up(
+    code: str,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    on: Text = "",
+    method: Text = "hamilton",
+    floor: Text = "",
+    accept_shortfall: Text = "",
+) -> Response:
+    """Apportion, select and assign in one command."""
+    return submit(
+        session,
+        lambda: call_ups.call_up(
+            session,
+            code=code,
+            on=parse_date("on", on),
+            method=method_of(method),
+            floor=whole_number("floor", floor) or 0,
+            accept_shortfall=bool(accept_shortfall),
+            actor=actor,
+        ),
+        f"/mobilizations/{code}",
+        _decree_again(request, session, actor, code, "call-up"),
     )
 
 
