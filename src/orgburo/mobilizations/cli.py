@@ -206,14 +206,19 @@ def end_kind(
     console.print(f"{body}: {said} ended from {ending.from_on}")
 
 
+METHOD = typer.Option(Method.HAMILTON, help="Apportionment method.")
+FLOOR = typer.Option(0, help="Least each body's own members give, when they can.")
+ACCEPT_SHORTFALL = typer.Option(
+    False, "--accept-shortfall", help="Record a quota larger than the pool instead of failing."
+)
+
+
 @app.command("apportion")
 def apportion(
     code: str = typer.Argument(..., help="Decree code."),
-    method: Method = typer.Option(Method.HAMILTON, help="Apportionment method."),
-    floor: int = typer.Option(0, help="Least each body's own members give, when they can."),
-    accept_shortfall: bool = typer.Option(
-        False, "--accept-shortfall", help="Record a quota larger than the pool instead of failing."
-    ),
+    method: Method = METHOD,
+    floor: int = FLOOR,
+    accept_shortfall: bool = ACCEPT_SHORTFALL,
 ) -> None:
     """Split the decree's quota down the tree in proportion to eligible members."""
     with progress_bar("apportioning") as advance, transaction() as session:
@@ -285,11 +290,9 @@ def _print_assigned(done: assignment.Assigned) -> None:
 def call_up_(
     code: str = typer.Argument(..., help="Decree code."),
     on: str | None = typer.Option(None, help="Date of the proposals (default today)."),
-    method: Method = typer.Option(Method.HAMILTON, help="Apportionment method."),
-    floor: int = typer.Option(0, help="Least each body's own members give, when they can."),
-    accept_shortfall: bool = typer.Option(
-        False, "--accept-shortfall", help="Record a quota larger than the pool instead of failing."
-    ),
+    method: Method = METHOD,
+    floor: int = FLOOR,
+    accept_shortfall: bool = ACCEPT_SHORTFALL,
 ) -> None:
     """Apportion, select and assign in one command, from one read of the eligible pool."""
     with progress_bar("calling up") as advance, transaction() as session:

@@ -276,14 +276,10 @@ class AssignedRead(BaseModel):
     lines: list[LineFillRead]
 
 
-class CallUpIn(BaseModel):
+class CallUpIn(ApportionIn):
     """Apportion, select and assign in one command: how to split, and the proposals' date."""
 
-    model_config = ConfigDict(extra="forbid")
     on: date
-    method: str = Field("hamilton", max_length=20)
-    floor: int = Field(0, ge=0, le=1_000_000)
-    accept_shortfall: bool = False
 
 
 class CalledUpRead(BaseModel):

@@ -188,16 +188,20 @@ def apportion(
     return submit(
         session,
         lambda: quotas.apportion(
-            session,
-            code=code,
-            method=method_of(method),
-            floor=whole_number("floor", floor) or 0,
-            accept_shortfall=bool(accept_shortfall),
-            actor=actor,
+            session, code=code, actor=actor, **_splitting(method, floor, accept_shortfall)
         ),
         f"/mobilizations/{code}",
         _decree_again(request, session, actor, code, "apportion"),
     )
+
+
+def _splitting(method: str, floor: str, accept_shortfall: str) -> dict[str, Any]:
+    """The apportion form's fields as the service's arguments."""
+    return {
+        "method": method_of(method),
+        "floor": whole_number("floor", floor) or 0,
+        "accept_shortfall": bool(accept_shortfall),
+    }
 
 
 @router.post("/mobilizations/{code}/select", response_class=HTMLResponse)
@@ -253,10 +257,8 @@ def call_up(
             session,
             code=code,
             on=parse_date("on", on),
-            method=method_of(method),
-            floor=whole_number("floor", floor) or 0,
-            accept_shortfall=bool(accept_shortfall),
             actor=actor,
+            **_splitting(method, floor, accept_shortfall),
         ),
         f"/mobilizations/{code}",
         _decree_again(request, session, actor, code, "call-up"),
