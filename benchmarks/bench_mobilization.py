@@ -84,6 +84,9 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="keep the organization generated")
     parser.add_argument("--reuse", action="store_true", help="clone the organization kept")
+    parser.add_argument(
+        "--call-up-only", action="store_true", help="time the call-up alone, not the steps"
+    )
     args = parser.parse_args()
     kept = kept_name(args)
     reused = args.reuse and exists_store(kept)
@@ -101,7 +104,8 @@ def kept_name(args: argparse.Namespace) -> str:
 
 
 def run(engine: Engine, args: argparse.Namespace, reused: bool, keep: str | None) -> None:
-    """Set up (unless reused; kept as `keep` if named), then the timed steps, the peer."""
+    """Set up (unless reused; kept as `keep` if named), then the timed steps and the peer
+    (unless --call-up-only), and the call-up."""
     if reused:
         print(f"set-up: {args.members:,} members in {args.bodies:,} bodies, kept from before")
     else:
@@ -113,30 +117,39 @@ def run(engine: Engine, args: argparse.Namespace, reused: bool, keep: str | None
             engine.dispose()  # a template database must have no connections
             keep_store(keep)
     total = round(args.members * args.share)
+    ours = 0.0
+    if not args.call_up_only:
+        ours = steps(engine, args, total)
+    code = "BENCH"
+    if ours and (keep is not None or reused):
+        engine.dispose()
+        engine = cloned_store(keep or kept_name(args))
+    elif ours:
+        code = "BENCH1"
+    decree(engine, code, total, args.roles)
+    one = timed(lambda: step(engine, "call-up", code))
+    print(f"call-up    {one:6.1f} s (one command)")
+    if ours:
+        print(f"call-up against the three steps: {ours / one:.2f}x")
+    engine.dispose()
+
+
+def steps(engine: Engine, args: argparse.Namespace, total: int) -> float:
+    """The decree, the three steps timed one by one, and the peer; their total seconds."""
     decree(engine, "BENCH", total, args.roles)
     print(f"decree: {total:,} called up ({args.share:.1%}), {args.roles} role lines")
-    steps = {
+    timings = {
         "apportion": lambda: step(engine, "apportion"),
         "select": lambda: step(engine, "select"),
         "assign": lambda: step(engine, "assign"),
     }
-    seconds = {name: timed(work) for name, work in steps.items()}
+    seconds = {name: timed(work) for name, work in timings.items()}
     for name, took in seconds.items():
         print(f"{name:10s} {took:6.1f} s")
     ours = sum(seconds.values())
     print(f"apportion + select + assign: {ours:.1f} s")
     peer(engine, args.sample, seconds["apportion"] + seconds["select"])
-    code = "BENCH"
-    if keep is not None or reused:
-        engine.dispose()
-        engine = cloned_store(keep or kept_name(args))
-    else:
-        code = "BENCH1"
-    decree(engine, code, total, args.roles)
-    one = timed(lambda: step(engine, "call-up", code))
-    print(f"call-up    {one:6.1f} s (one command)")
-    print(f"call-up against the three steps: {ours / one:.2f}x")
-    engine.dispose()
+    return ours
 
 
 def timed(work: Callable[[], object]) -> float:
