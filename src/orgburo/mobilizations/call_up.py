@@ -7,7 +7,8 @@ million members: 15 s to count it by body, 42 s to score it). A decree issued to
 carried out as it stands needs none of that in between, so here:
 
 1. the pool is scored once and read as arrays (`selection.read_scored`), every eligible
-   member of every body;
+   member of every body of the scope, whose ids are read first and looked up in one
+   array;
 2. its eligible counts, by body and sub-quota, come from those arrays
    (`pool.counts_of`), and the quota is split and stored as `quotas.apportion` does;
 3. every body's proposals are picked from the same arrays (`core.selection.propose_all`);
@@ -25,6 +26,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from orgburo import bulk
 from orgburo.actors import Actor
 from orgburo.core.apportionment import Method
 
@@ -57,7 +59,9 @@ def call_up(
     decree = quotas.apportionable(session, code, actor, floor)
     pool = pool_of(session, decree)
     large_statements(session)
-    scored = selection.read_scored(session, pool, with_room=False)
+    scope = quotas.scope_tree(session, decree)
+    bodies = scope.ids if bulk.is_postgres(session) else None
+    scored = selection.read_scored(session, pool, with_room=False, bodies=bodies)
     apportioned = quotas.apportion_counted(
         session,
         pool,
@@ -66,6 +70,7 @@ def call_up(
         method=method,
         floor=floor,
         accept_shortfall=accept_shortfall,
+        scope=scope,
     )
     picks = scored.picks(selection.room_left(session, pool))
     seats, assigned = None, None

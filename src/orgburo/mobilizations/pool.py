@@ -8,12 +8,25 @@ Every query here is set-based: one statement for the whole scope, however many b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    any_,
+    bindparam,
+    case,
+    exists,
+    func,
+    select,
+)
 from sqlalchemy.orm import Session, aliased
 
 from orgburo.bodies.models import BodyLink
@@ -72,22 +85,32 @@ def outside_exclusions(decree: Decree, body_id: Any) -> ColumnElement[bool]:
     )
 
 
-def eligible(pool: Pool, *columns: Any) -> Select[Any]:
-    """SELECT `columns` FROM the eligible pool (memberships joined with persons)."""
+def eligible(pool: Pool, *columns: Any, bodies: Sequence[int] | None = None) -> Select[Any]:
+    """SELECT `columns` FROM the eligible pool (memberships joined with persons).
+
+    The scope's subtree is a join with its closure rows, or, given the ids of its
+    `bodies` (PostgreSQL), one array they are looked up in: the planner hashes a constant
+    array, where a join of 20 million members with 400,000 closure rows, once they come
+    in person order (`selection._persons_merged`), took a sort by body of 10 s.
+    """
     decree = pool.decree
     query = (
         select(*columns)
         .select_from(Membership)
         .join(Person, Person.id == Membership.person_id)
-        .join(BodyLink, BodyLink.descendant_id == Membership.body_id)
         .where(
-            BodyLink.ancestor_id == decree.scope_body_id,
-            BodyLink.valid_to.is_(None),
             Membership.ended_on.is_(None),
             Person.died_on.is_(None),
             pool.condition(pool.rules.criteria),
         )
     )
+    if bodies is None:
+        query = query.join(BodyLink, BodyLink.descendant_id == Membership.body_id).where(
+            BodyLink.ancestor_id == decree.scope_body_id, BodyLink.valid_to.is_(None)
+        )
+    else:
+        scope = bindparam("scope_bodies", list(bodies), type_=ARRAY(Integer))
+        query = query.where(Membership.body_id == any_(scope))
     if pool.excludes:
         query = query.where(outside_exclusions(decree, Membership.body_id))
     if pool.others_mobilized:

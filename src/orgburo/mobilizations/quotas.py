@@ -104,10 +104,12 @@ def apportion_counted(
     method: Method,
     floor: int,
     accept_shortfall: bool,
+    scope: Scope | None = None,
 ) -> Apportioned:
-    """Split the quota of an `apportionable` decree, its eligible members counted."""
+    """Split the quota of an `apportionable` decree over its `scope_tree` (read unless
+    given), its eligible members counted."""
     decree = pool.decree
-    scope = scope_tree(session, decree)
+    scope = scope or scope_tree(session, decree)
     main = _main_split(session, pool, scope, counts, method, floor)
     subs = [
         _sub_split(scope, counts, k, sub.count, main, method)

@@ -16,6 +16,7 @@ the selection again tops every body up. Sub-quotas pick first (core.selection).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -134,11 +135,17 @@ class Scored:
 
 
 def read_scored(
-    session: Session, pool: Pool, *, within: Select[Any] | None = None, with_room: bool
+    session: Session,
+    pool: Pool,
+    *,
+    within: Select[Any] | None = None,
+    with_room: bool,
+    bodies: Sequence[int] | None = None,
 ) -> Scored:
     """The scored pool (`_scored`), read as arrays (`bulk.read_integers`)."""
     with bulk.settings(session, **_persons_merged(session)):
-        columns = bulk.read_integers(session, _scored(session, pool, within, with_room))
+        query = _scored(session, pool, within, with_room, bodies)
+        columns = bulk.read_integers(session, query)
     meets = np.zeros((len(columns["person_id"]), len(pool.rules.subquotas)), dtype=np.bool_)
     for k in range(meets.shape[1]):
         meets[:, k] = columns[f"s{k}"] > 0
@@ -215,17 +222,24 @@ def room_left(session: Session, pool: Pool) -> Rooms:
 
 
 def _scored(
-    session: Session, pool: Pool, within: Select[Any] | None, with_room: bool
+    session: Session,
+    pool: Pool,
+    within: Select[Any] | None,
+    with_room: bool,
+    bodies: Sequence[int] | None = None,
 ) -> Select[Any]:
     """Eligible members not in the decree yet (of bodies with room, `with_room`): their
-    score parts, and 1 or 0 for whether they meet each sub-quota (s0, s1, ...)."""
+    score parts, and 1 or 0 for whether they meet each sub-quota (s0, s1, ...). The
+    scope's `bodies`, when known, as `pool.eligible` takes them."""
     decree = pool.decree
     score = score_columns(pool, decree.issued_on)
     flags = [
         case((pool.passes(rule), 1), else_=0).label(f"s{k}")
         for k, (_, rule) in enumerate(pool.rules.subquotas)
     ]
-    query = eligible(pool, Membership.person_id, Membership.body_id, *score.parts(), *flags)
+    query = eligible(
+        pool, Membership.person_id, Membership.body_id, *score.parts(), *flags, bodies=bodies
+    )
     if with_room:
         room = _room(decree, None).subquery()
         query = query.join(room, room.c.body_id == Membership.body_id)
