@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from orgburo.members.models import Membership, Person
 from orgburo.mobilizations import decrees, quotas, reads, selection, swaps, tracking
 from orgburo.mobilizations.criteria import rule_catalog
 from orgburo.mobilizations.models import Entry, Quota
+from orgburo.mobilizations.pool import pool_of
 
 from .helpers import AFTER, ISSUED, PEOPLE, organization, quota, snapshot, spec
 
@@ -154,3 +156,25 @@ def test_the_quota_cannot_change_once_members_are_proposed(session: Session) -> 
     called_up(session)
     with pytest.raises(Conflict):
         quotas.apportion(session, code="D1", actor=SYSTEM)
+
+
+def test_score_parts_packed_into_one_column_come_back_as_sent_one_by_one(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    organization(session)
+    decrees.issue(session, spec=spec(), actor=SYSTEM)
+    quotas.apportion(session, code="D1", actor=SYSTEM)
+    pool = pool_of(session, decrees.get_or_raise(session, "D1"))
+    packing = selection.Packing.of(pool)
+    assert packing is not None
+    assert [name for name, _ in packing.fields][-1] == "s0"
+    packed = selection.read_scored(session, pool, with_room=True)
+    monkeypatch.setattr(selection.Packing, "of", staticmethod(lambda pool: None))
+    apart = selection.read_scored(session, pool, with_room=True)
+    assert set(apart.columns) == set(packed.columns)
+    order = np.argsort(apart.columns["person_id"])
+    again = np.argsort(packed.columns["person_id"])
+    for name, values in apart.columns.items():
+        assert values[order].tolist() == packed.columns[name][again].tolist(), name
+    assert apart.total[order].tolist() == packed.total[again].tolist()
+    assert apart.meets[order].tolist() == packed.meets[again].tolist()

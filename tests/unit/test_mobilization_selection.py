@@ -155,3 +155,14 @@ def test_ids_too_wide_to_pack_into_one_sort_key_are_ranked_the_same() -> None:
     packed = propose_all(body, narrow, score, meets, rooms)
     wide = propose_all(body, narrow + 2**60, score, meets, rooms)
     assert packed.index.tolist() == wide.index.tolist() == [1, 2, 5, 4]
+
+
+def test_body_ids_too_sparse_for_a_table_are_searched_for_with_the_same_picks() -> None:
+    rooms = Rooms(np.array([1, 3]), np.array([1, 2]), np.zeros((2, 0), dtype=np.int64))
+    body, score = np.array([3, 1, 2, 3, 1, 3]), np.array([5, 7, 9, 1, 8, 3])
+    person, meets = np.arange(6), np.zeros((6, 0), dtype=np.bool_)
+    dense = propose_all(body, person, score, meets, rooms)
+    far = Rooms(rooms.bodies * 10**12, rooms.whole, rooms.parts)
+    sparse = propose_all(body * 10**12, person, score, meets, far)
+    assert dense.index.tolist() == sparse.index.tolist() == [4, 0, 5]
+    assert dense.rank.tolist() == sparse.rank.tolist() == [1, 1, 2]

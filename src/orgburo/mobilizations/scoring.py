@@ -14,6 +14,7 @@ from orgburo.core.selection import (
     AGE_BANDS,
     ROLE_POINTS,
     STANDING_POINTS,
+    STANDING_YEARS_CAP,
     TRAINING_POINTS,
     standing_bounds,
 )
@@ -39,6 +40,16 @@ class ScoreColumns:
     def labelled(self) -> Sequence[Label[int]]:
         """The parts and the total, labelled for a SELECT."""
         return (self.roles, self.standing, self.training, self.age, self.total.label("score"))
+
+
+def part_maxima(pool: Pool) -> dict[str, int]:
+    """The most points each part of the score can give, by its column's name."""
+    return {
+        "score_roles": ROLE_POINTS * len(pool.rules.lines),
+        "score_standing": STANDING_POINTS * STANDING_YEARS_CAP,
+        "score_training": TRAINING_POINTS,
+        "score_age": max(points for _, _, points in AGE_BANDS),
+    }
 
 
 def score_columns(pool: Pool, on: date) -> ScoreColumns:

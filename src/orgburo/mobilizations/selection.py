@@ -32,9 +32,11 @@ from sqlalchemy import (
     case,
     exists,
     func,
+    literal,
     select,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import Label
 
 from orgburo import audit, bulk
 from orgburo.actors import Actor
@@ -48,7 +50,7 @@ from . import decrees, quotas
 from .models import COUNTED, PROPOSED, Decree, Entry, Quota
 from .planning import keys_checked_after, large_statements
 from .pool import Pool, eligible, pool_of
-from .scoring import score_columns
+from .scoring import part_maxima, score_columns
 
 
 @dataclass(frozen=True)
@@ -142,15 +144,61 @@ def read_scored(
     with_room: bool,
     bodies: Sequence[int] | None = None,
 ) -> Scored:
-    """The scored pool (`_scored`), read as arrays (`bulk.read_integers`)."""
+    """The scored pool (`_scored`), read as arrays (`bulk.read_integers`), the score
+    parts and sub-quota flags packed into one column when they fit (`Packing`)."""
+    packing = Packing.of(pool)
     with bulk.settings(session, **_persons_merged(session)):
-        query = _scored(session, pool, within, with_room, bodies)
+        query = _scored(session, pool, within, with_room, bodies, packing)
         columns = bulk.read_integers(session, query)
+    if packing is not None:
+        columns.update(packing.unpacked(columns.pop(PACKED)))
     meets = np.zeros((len(columns["person_id"]), len(pool.rules.subquotas)), dtype=np.bool_)
     for k in range(meets.shape[1]):
         meets[:, k] = columns[f"s{k}"] > 0
     total = sum((columns[name] for name in SCORE_COLUMNS[:4]), np.zeros_like(columns["body_id"]))
     return Scored(columns, total, meets)
+
+
+@dataclass(frozen=True)
+class Packing:
+    """Small non-negative columns packed into one 32-bit integer: (name, bits) of each,
+    from the lowest bits up.
+
+    Every column of a `COPY` costs the server a call to its output function and four
+    bytes of length a row: the score's four parts and a flag per sub-quota sent as one
+    value instead of five or more cut the scoring read of 18 million members from
+    29 s to ... s.
+    """
+
+    fields: tuple[tuple[str, int], ...]
+
+    @staticmethod
+    def of(pool: Pool) -> Packing | None:
+        """The packing of a decree's score parts and flags; None if they do not fit."""
+        maxima = {**part_maxima(pool), **{f"s{k}": 1 for k in range(len(pool.rules.subquotas))}}
+        fields = tuple((name, top.bit_length()) for name, top in maxima.items())
+        return Packing(fields) if sum(bits for _, bits in fields) <= 31 else None
+
+    def packed(self, values: dict[str, ColumnElement[int]]) -> ColumnElement[int]:
+        """The columns as one SQL value."""
+        total: ColumnElement[int] = literal(0)
+        shift = 0
+        for name, bits in self.fields:
+            total = total + values[name] * (1 << shift)
+            shift += bits
+        return total
+
+    def unpacked(self, packed: Ints) -> dict[str, Ints]:
+        """The columns again, from the packed values."""
+        columns: dict[str, Ints] = {}
+        shift = 0
+        for name, bits in self.fields:
+            columns[name] = (packed >> shift) & ((1 << bits) - 1)
+            shift += bits
+        return columns
+
+
+PACKED = "packed"
 
 
 def write_proposals(
@@ -227,19 +275,22 @@ def _scored(
     within: Select[Any] | None,
     with_room: bool,
     bodies: Sequence[int] | None = None,
+    packing: Packing | None = None,
 ) -> Select[Any]:
     """Eligible members not in the decree yet (of bodies with room, `with_room`): their
-    score parts, and 1 or 0 for whether they meet each sub-quota (s0, s1, ...). The
-    scope's `bodies`, when known, as `pool.eligible` takes them."""
+    score parts, and 1 or 0 for whether they meet each sub-quota (s0, s1, ...), or all
+    of these packed into one column by `packing`. The scope's `bodies`, when known, as
+    `pool.eligible` takes them."""
     decree = pool.decree
     score = score_columns(pool, decree.issued_on)
     flags = [
         case((pool.passes(rule), 1), else_=0).label(f"s{k}")
         for k, (_, rule) in enumerate(pool.rules.subquotas)
     ]
-    query = eligible(
-        pool, Membership.person_id, Membership.body_id, *score.parts(), *flags, bodies=bodies
-    )
+    values: list[Label[int]] = [*score.parts(), *flags]
+    if packing is not None:
+        values = [packing.packed({v.name: v.element for v in values}).label(PACKED)]
+    query = eligible(pool, Membership.person_id, Membership.body_id, *values, bodies=bodies)
     if with_room:
         room = _room(decree, None).subquery()
         query = query.join(room, room.c.body_id == Membership.body_id)
