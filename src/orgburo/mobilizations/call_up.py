@@ -84,8 +84,7 @@ def call_up(
         seats = seated.columns(pool)
         assigned = assignment.assigned_result(decree.code, pool, seated.seating, {})
     selection.write_proposals(session, pool, on, scored, picks, seats)
-    by_sub, rest = selection.tallies(pool, picks)
-    proposed = selection.Proposed(decree.code, sum(n for _, n in by_sub) + rest, by_sub)
+    proposed = selection.tallies(pool, picks)
     selection.record(session, actor, decree, proposed, on=on)
     if assigned is not None:
         assignment.record(session, actor, decree, assigned)

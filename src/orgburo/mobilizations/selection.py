@@ -72,8 +72,7 @@ def propose(
         raise Invalid.one("decree", f"{code!r} has not been apportioned yet")
     within = _subtree(session, body_code) if body_code else None
     pool = pool_of(session, decree)
-    by_sub, rest = fill_all(session, pool, on, within=within)
-    result = Proposed(decree.code, sum(n for _, n in by_sub) + rest, by_sub)
+    result = fill_all(session, pool, on, within=within)
     record(session, actor, decree, result, on=on, body_code=body_code)
     return result
 
@@ -107,13 +106,13 @@ def _subtree(session: Session, body_code: str) -> Select[Any]:
 
 def fill_all(
     session: Session, pool: Pool, on: date, *, within: Select[Any] | None = None
-) -> tuple[tuple[tuple[str, int], ...], int]:
-    """Fill every sub-quota, then the rest of the quota: (name, proposed) of each
-    sub-quota, and how many the rest proposed."""
+) -> Proposed:
+    """Fill every sub-quota, then the rest of the quota."""
     large_statements(session)
     rooms = room_left(session, pool)
     if not len(rooms.bodies):
-        return tuple((sub.name, 0) for sub, _ in pool.rules.subquotas), 0
+        nothing = tuple((sub.name, 0) for sub, _ in pool.rules.subquotas)
+        return Proposed(pool.decree.code, 0, nothing)
     scored = read_scored(session, pool, within=within, with_room=True)
     picks = scored.picks(rooms)
     write_proposals(session, pool, on, scored, picks)
@@ -239,13 +238,13 @@ MERGED_FROM = 5_000_000
 """Persons from which the hash of the eligible ones would no longer fit in memory."""
 
 
-def tallies(pool: Pool, picks: Picks) -> tuple[tuple[tuple[str, int], ...], int]:
-    """(name, proposed) of each sub-quota, and how many the rest of the quota proposed."""
+def tallies(pool: Pool, picks: Picks) -> Proposed:
+    """How many the picks propose, in all and for each sub-quota."""
     by_sub = tuple(
         (sub.name, int((picks.subquota == k).sum()))
         for k, (sub, _) in enumerate(pool.rules.subquotas)
     )
-    return by_sub, int((picks.subquota < 0).sum())
+    return Proposed(pool.decree.code, len(picks.index), by_sub)
 
 
 SCORE_COLUMNS = (

@@ -330,5 +330,4 @@ def _replace(session: Session, decree: Decree, on: date, body_ids: list[int]) ->
         return 0
     pool = pool_of(session, decree)
     within = select(Body.id).where(Body.id.in_(body_ids))
-    by_sub, rest = fill_all(session, pool, on, within=within)
-    return sum(n for _, n in by_sub) + rest
+    return fill_all(session, pool, on, within=within).proposed
